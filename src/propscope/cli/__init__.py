@@ -1,0 +1,1 @@
+"""The ``propscope`` command line: one thin module per command."""

@@ -1,0 +1,77 @@
+"""``propscope analyze``: analyse files or standard input and print them in a chosen format."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from propscope.cli.common import MODEL_HELP, get_model
+from propscope.corpus.ptc import article_id
+from propscope.corpus.text import read_stdin, read_text
+from propscope.errors import PropscopeError
+from propscope.pipeline import Pipeline
+from propscope.report.render import print_text, render_json, render_jsonl, render_ptc
+from propscope.types import Analysis
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    ptc = "ptc"
+
+
+def analyze_cli(
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Text files to analyse; '-' or nothing reads stdin.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+) -> None:
+    """Analyse texts and show the persuasion techniques they use, span by span."""
+    failures = analyze_files(files or ["-"], fmt, model)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _read(source: str) -> str:
+    return read_stdin() if source == "-" else read_text(Path(source))
+
+
+def analyze_files(sources: list[str], fmt: Format, model_spec: str | None) -> list[PropscopeError]:
+    """Analyse every readable source; report each failure at the end; return the failures."""
+    pipeline = Pipeline(get_model(model_spec))
+    out = Console(soft_wrap=False, highlight=False)
+    failures: list[PropscopeError] = []
+    done: list[tuple[str, Analysis]] = []
+    for src in sources:
+        name = "<stdin>" if src == "-" else src
+        try:
+            text = _read(src)
+        except PropscopeError as exc:
+            failures.append(exc)
+            print(f"error: {exc.render()}", file=sys.stderr)
+            continue
+        analysis = pipeline.analyze(text)
+        if fmt is Format.json:
+            done.append((name, analysis))
+        elif fmt is Format.jsonl:
+            sys.stdout.write(render_jsonl(name, analysis) + "\n")
+        elif fmt is Format.ptc:
+            aid = "stdin" if src == "-" else article_id(Path(src))
+            sys.stdout.write(render_ptc(aid, analysis))
+        else:
+            print_text(out, analysis, name if len(sources) > 1 else None)
+    if fmt is Format.json and done:
+        sys.stdout.write(render_json(done) + "\n")
+    sys.stdout.flush()
+    if failures:
+        print(f"{len(failures)} of {len(sources)} input(s) failed:", file=sys.stderr)
+        for exc in failures:
+            print(f"  {exc.render()}", file=sys.stderr)
+    return failures

@@ -1,0 +1,37 @@
+"""Entry point: builds the Typer app and turns coded errors into messages, never tracebacks."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from propscope.cli import analyze_cmd, eval_cmd, predict_cmd
+from propscope.errors import PropscopeError
+
+app = typer.Typer(
+    name="propscope",
+    help="Find persuasion techniques and checkable claims in text, span by span.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("analyze")(analyze_cmd.analyze_cli)
+app.command("eval")(eval_cmd.eval_cli)
+app.command("ptc-predict")(predict_cmd.ptc_predict_cli)
+
+
+def main() -> None:
+    try:
+        app()
+    except PropscopeError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Readers and writers for input texts and the PTC corpus format."""

@@ -1,0 +1,59 @@
+"""Evaluate a model on a PTC split with the official metrics (SI, TC, full task)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from propscope.corpus.ptc import Document, read_split
+from propscope.pipeline import Model
+from propscope.scoring import full_score, si_score, tc_score
+from propscope.techniques import LABELS
+
+
+def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
+    gold_si = {d.id: [(s.start, s.end) for s in d.spans] for d in docs}
+    gold_tc = {d.id: [(s.start, s.end, s.technique or "") for s in d.spans] for d in docs}
+    pred_si: dict[str, list[tuple[int, int]]] = {}
+    pred_full: dict[str, list[tuple[int, int, str]]] = {}
+    pred_tc: dict[str, list[tuple[int, int, str]]] = {}
+    for d in docs:
+        spans = model.detect(d.text)
+        pred_si[d.id] = [(s.start, s.end) for s in spans]
+        pred_full[d.id] = [(s.start, s.end, s.technique) for s in spans]
+        offsets = [(s.start, s.end) for s in d.spans]
+        labels = model.classify(d.text, offsets) if offsets else []
+        pred_tc[d.id] = [(s, e, t) for (s, e), (t, _p) in zip(offsets, labels, strict=True)]
+    si = si_score(pred_si, gold_si)
+    tc = tc_score(pred_tc, gold_tc)
+    full, full_per = full_score(pred_full, gold_tc)
+    support = {t: 0 for t in LABELS}
+    for g, _p in tc.pairs:
+        support[g] = support.get(g, 0) + 1
+    per: dict[str, Any] = {}
+    for t in LABELS:
+        tcp = tc.per_technique.get(t)
+        fp = full_per.get(t)
+        per[t] = {
+            "support": support.get(t, 0),
+            "tc_precision": tcp.precision if tcp else 0.0,
+            "tc_recall": tcp.recall if tcp else 0.0,
+            "tc_f1": tcp.f1 if tcp else 0.0,
+            "full_precision": fp.precision if fp else 0.0,
+            "full_recall": fp.recall if fp else 0.0,
+            "full_f1": fp.f1 if fp else 0.0,
+        }
+    return {
+        "model": {"name": model.info.name, "version": model.info.version},
+        "articles": len(docs),
+        "gold_spans": sum(len(v) for v in gold_tc.values()),
+        "predicted_spans": sum(len(v) for v in pred_full.values()),
+        "si": si.to_dict(),
+        "tc": {"micro_f1": tc.micro_f1, "correct": tc.correct, "total": tc.total},
+        "full": full.to_dict(),
+        "per_technique": per,
+    }
+
+
+def evaluate(model: Model, data: Path, split: str = "dev") -> dict[str, Any]:
+    return evaluate_docs(model, read_split(data, split))

@@ -1,0 +1,1 @@
+"""Model loading: the shipped detector folder, or a built-in baseline."""

@@ -1,0 +1,1 @@
+"""Renderers of an analysis: json, jsonl, text (Rich), ptc."""

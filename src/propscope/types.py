@@ -1,0 +1,107 @@
+"""Frozen records shared by every skin of propscope (library, CLI, API, storage, pages).
+
+Offsets are Python ``str`` indices into the original text: start inclusive, end exclusive,
+so ``text[span.start:span.end]`` is the span's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = "propscope.analysis/1"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    technique: str
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"invalid span offsets {self.start}..{self.end}")
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Fact:
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    start: int
+    end: int
+    score: float
+    facts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    model: ModelInfo
+    spans: tuple[Span, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    profile: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[dict[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis JSON (schema ``propscope.analysis/1``)."""
+        t = self.text
+        return {
+            "schema": SCHEMA,
+            "model": {"name": self.model.name, "version": self.model.version},
+            "text_length": len(t),
+            "spans": [
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "technique": s.technique,
+                    "score": round(float(s.score), 4),
+                    "text": t[s.start : s.end],
+                }
+                for s in self.spans
+            ],
+            "claims": [
+                {
+                    "start": c.start,
+                    "end": c.end,
+                    "text": t[c.start : c.end],
+                    "score": round(float(c.score), 4),
+                    "facts": [
+                        {"start": f.start, "end": f.end, "kind": f.kind, "text": t[f.start : f.end]}
+                        for f in c.facts
+                    ],
+                }
+                for c in self.claims
+            ],
+            "sentences": [
+                {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}
+                for s in self.sentences
+            ],
+            "profile": dict(self.profile),
+            "warnings": [dict(w) for w in self.warnings],
+        }
