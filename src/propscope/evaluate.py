@@ -12,7 +12,9 @@ from propscope.techniques import LABELS
 
 
 def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
-    gold_si = {d.id: [(s.start, s.end) for s in d.spans] for d in docs}
+    # SI gold: the SI labels and the TC spans together (the scorer merges overlaps; on PTC
+    # the merged TC spans equal the SI labels)
+    gold_si = {d.id: [(s.start, s.end) for s in d.spans] + list(d.si_spans) for d in docs}
     gold_tc = {d.id: [(s.start, s.end, s.technique or "") for s in d.spans] for d in docs}
     pred_si: dict[str, list[tuple[int, int]]] = {}
     pred_full: dict[str, list[tuple[int, int, str]]] = {}

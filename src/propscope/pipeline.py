@@ -71,11 +71,16 @@ class Pipeline:
         warnings = []
         if getattr(self.model, "is_baseline", False):
             warnings.append(
-                warning(Warn.BASELINE_MODEL, f"{self.model.info.name} is a baseline, not a trained detector")
+                warning(
+                    Warn.BASELINE_MODEL,
+                    f"{self.model.info.name} is a baseline, not a trained detector",
+                )
             )
         spans: list[Span] = self.model.detect(text) if text.strip() else []
         spans = sorted(spans, key=lambda s: (s.start, s.end, s.technique))
-        return Analysis(text=text, model=self.model.info, spans=tuple(spans), warnings=tuple(warnings))
+        return Analysis(
+            text=text, model=self.model.info, spans=tuple(spans), warnings=tuple(warnings)
+        )
 
 
 def load(model: str | Path | None = None) -> Pipeline:

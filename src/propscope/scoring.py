@@ -73,8 +73,7 @@ def si_score(pred: Mapping[str, Iterable[Interval]], gold: Mapping[str, Iterable
     p_sum = r_sum = 0.0
     n_pred = n_gold = 0
     gold_m = {a: merge_intervals(g) for a, g in gold.items()}
-    for aid, g in gold_m.items():
-        n_gold += len(g)
+    n_gold = sum(len(g) for g in gold_m.values())
     for aid, spans in pred.items():
         p = merge_intervals(spans)
         n_pred += len(p)
@@ -91,7 +90,7 @@ def si_score(pred: Mapping[str, Iterable[Interval]], gold: Mapping[str, Iterable
 def full_score(
     pred: Mapping[str, Iterable[Labelled]], gold: Mapping[str, Iterable[Labelled]]
 ) -> tuple[PRF, dict[str, PRF]]:
-    """Span + technique: the SI formula per technique, pooled over techniques (and per technique)."""
+    """Span + technique: the SI formula per technique, pooled (and per technique)."""
 
     def by_tech(data: Mapping[str, Iterable[Labelled]]) -> dict[str, dict[str, list[Interval]]]:
         out: dict[str, dict[str, list[Interval]]] = defaultdict(lambda: defaultdict(list))
@@ -139,7 +138,9 @@ class TCResult:
     pairs: list[tuple[str, str]]  # (gold, predicted)
 
 
-def tc_score(pred: Mapping[str, Iterable[Labelled]], gold: Mapping[str, Iterable[Labelled]]) -> TCResult:
+def tc_score(
+    pred: Mapping[str, Iterable[Labelled]], gold: Mapping[str, Iterable[Labelled]]
+) -> TCResult:
     """Technique classification on the gold spans.
 
     Predictions must cover exactly the gold spans (same offsets, same count per article).

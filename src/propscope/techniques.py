@@ -85,8 +85,7 @@ TECHNIQUES: tuple[Technique, ...] = (
     Technique(
         "Loaded_Language",
         "Loaded language",
-        "Uses words with strong emotional charge to sway the reader beyond what the facts "
-        "carry.",
+        "Uses words with strong emotional charge to sway the reader beyond what the facts carry.",
         "The council's outrageous, shameful decision stunned residents.",
         "#ff7f0e",
     ),
@@ -101,8 +100,7 @@ TECHNIQUES: tuple[Technique, ...] = (
     Technique(
         "Repetition",
         "Repetition",
-        "Repeats the same message or phrase many times so that the audience comes to accept "
-        "it.",
+        "Repeats the same message or phrase many times so that the audience comes to accept it.",
         "Jobs, jobs, jobs: that is what this plan delivers. Jobs.",
         "#aec7e8",
     ),

@@ -68,10 +68,10 @@ def analyze_files(sources: list[str], fmt: Format, model_spec: str | None) -> li
         else:
             print_text(out, analysis, name if len(sources) > 1 else None)
     if fmt is Format.json and done:
-        sys.stdout.write(render_json(done) + "\n")
+        sys.stdout.write(render_json(done, as_list=len(sources) > 1) + "\n")
     sys.stdout.flush()
     if failures:
         print(f"{len(failures)} of {len(sources)} input(s) failed:", file=sys.stderr)
-        for exc in failures:
-            print(f"  {exc.render()}", file=sys.stderr)
+        for failure in failures:
+            print(f"  {failure.render()}", file=sys.stderr)
     return failures

@@ -24,16 +24,16 @@ def data_dir(data: Path | None) -> Path:
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
-    raise PropscopeError(
-        Code.BAD_OPTION, f"no PTC folder given: pass --data DIR or set {DATA_ENV}"
-    )
+    raise PropscopeError(Code.BAD_OPTION, f"no PTC folder given: pass --data DIR or set {DATA_ENV}")
 
 
 def write_out(path: Path, content: str) -> None:
     try:
         path.write_text(content, encoding="utf-8")
     except IsADirectoryError:
-        raise PropscopeError(Code.IS_A_DIRECTORY, "output path is a directory", path=str(path)) from None
+        raise PropscopeError(
+            Code.IS_A_DIRECTORY, "output path is a directory", path=str(path)
+        ) from None
     except OSError as exc:
         raise PropscopeError(
             Code.UNREADABLE, f"cannot write file: {exc.strerror or exc}", path=str(path)

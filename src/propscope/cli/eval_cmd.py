@@ -40,9 +40,19 @@ def print_scores(console: Console, r: dict[str, Any], split: str) -> None:
     for c in ("task", "precision", "recall", "F1"):
         t.add_column(c, justify="right" if c != "task" else "left")
     si, full, tc = r["si"], r["full"], r["tc"]
-    t.add_row("SI (span identification)", f"{si['precision']:.4f}", f"{si['recall']:.4f}", f"{si['f1']:.4f}")
+    t.add_row(
+        "SI (span identification)",
+        f"{si['precision']:.4f}",
+        f"{si['recall']:.4f}",
+        f"{si['f1']:.4f}",
+    )
     t.add_row("TC (micro-F1 on gold spans)", "", "", f"{tc['micro_f1']:.4f}")
-    t.add_row("Full (span + technique)", f"{full['precision']:.4f}", f"{full['recall']:.4f}", f"{full['f1']:.4f}")
+    t.add_row(
+        "Full (span + technique)",
+        f"{full['precision']:.4f}",
+        f"{full['recall']:.4f}",
+        f"{full['f1']:.4f}",
+    )
     console.print(t)
     p = Table(title="Per technique")
     for c in ("technique", "gold", "TC P", "TC R", "TC F1", "full P", "full R", "full F1"):
@@ -52,7 +62,18 @@ def print_scores(console: Console, r: dict[str, Any], split: str) -> None:
             p.add_column(c, justify="right")
     for label, v in r["per_technique"].items():
         p.add_row(
-            label, str(v["support"]),
-            *(f"{v[k]:.3f}" for k in ("tc_precision", "tc_recall", "tc_f1", "full_precision", "full_recall", "full_f1")),
+            label,
+            str(v["support"]),
+            *(
+                f"{v[k]:.3f}"
+                for k in (
+                    "tc_precision",
+                    "tc_recall",
+                    "tc_f1",
+                    "full_precision",
+                    "full_recall",
+                    "full_f1",
+                )
+            ),
         )
     console.print(p)

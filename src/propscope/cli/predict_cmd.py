@@ -23,10 +23,13 @@ class Task(str, Enum):
 
 def ptc_predict_cli(
     articles: Annotated[Path, typer.Option("--articles", help="Folder of article<ID>.txt files.")],
-    task: Annotated[Task, typer.Option("--task", help="si: spans; tc: techniques of template spans.")],
+    task: Annotated[
+        Task, typer.Option("--task", help="si: spans; tc: techniques of template spans.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="File to write the predictions to.")],
     template: Annotated[
-        Path | None, typer.Option("--template", help="TC input spans (id ? start end); needed for tc.")
+        Path | None,
+        typer.Option("--template", help="TC input spans (id ? start end); needed for tc."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
 ) -> None:
@@ -45,19 +48,24 @@ def ptc_predict(model: Model, articles: Path, task: Task, template: Path | None)
             rows.extend((aid, s, e) for s, e in spans)
         return format_si(rows)
     if template is None:
-        raise PropscopeError(Code.BAD_OPTION, "--task tc needs --template FILE (the spans to label)")
+        raise PropscopeError(
+            Code.BAD_OPTION, "--task tc needs --template FILE (the spans to label)"
+        )
     wanted = read_template(template)
     by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for aid, s, e in wanted:
-        doc = docs.get(aid)
-        if doc is None:
+        found = docs.get(aid)
+        if found is None:
             raise PropscopeError(
-                Code.UNKNOWN_ARTICLE, f"template names article {aid}, not found in {articles}",
+                Code.UNKNOWN_ARTICLE,
+                f"template names article {aid}, not found in {articles}",
                 path=str(template),
             )
-        if not (0 <= s < e <= len(doc.text)):
+        if not (0 <= s < e <= len(found.text)):
             raise PropscopeError(
-                Code.LABEL_OUT_OF_RANGE, f"span {s}..{e} is outside article {aid}", path=str(template)
+                Code.LABEL_OUT_OF_RANGE,
+                f"span {s}..{e} is outside article {aid}",
+                path=str(template),
             )
         by_doc[aid].append((s, e))
     labels: dict[str, list[str]] = {}

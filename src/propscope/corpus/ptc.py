@@ -61,7 +61,7 @@ def read_articles(folder: Path) -> dict[str, Document]:
 
 
 def parse_label_line(
-    line: str, *, path: str, lineno: int, with_technique: bool
+    line: str, *, path: str, lineno: int, with_technique: bool, allow_unknown: bool = False
 ) -> tuple[str, str | None, int, int]:
     parts = line.rstrip("\r\n").split("\t")
     want = 4 if with_technique else 3
@@ -73,7 +73,7 @@ def parse_label_line(
             path=path,
             line=lineno,
         )
-    aid = parts[0].strip()
+    aid = parts[0].strip().lstrip("\ufeff")
     technique = parts[1].strip() if with_technique else None
     try:
         start, end = int(parts[-2]), int(parts[-1])
@@ -84,33 +84,47 @@ def parse_label_line(
             path=path,
             line=lineno,
         ) from None
-    if technique is not None and technique != "?" and not is_technique(technique):
+    if (
+        technique is not None
+        and not (allow_unknown and technique == "?")
+        and not is_technique(technique)
+    ):
         raise PropscopeError(
             Code.UNKNOWN_TECHNIQUE, f"unknown technique {technique!r}", path=path, line=lineno
         )
     return aid, technique, start, end
 
 
-def read_label_file(path: Path, *, with_technique: bool) -> Iterator[tuple[int, str, str | None, int, int]]:
+def read_label_file(
+    path: Path, *, with_technique: bool
+) -> Iterator[tuple[int, str, str | None, int, int]]:
     """Yield (line number, article id, technique, start, end) for each non-blank line."""
     text = read_text(path)
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        yield (lineno, *parse_label_line(line, path=str(path), lineno=lineno, with_technique=with_technique))
+        yield (
+            lineno,
+            *parse_label_line(line, path=str(path), lineno=lineno, with_technique=with_technique),
+        )
 
 
-def _check_range(doc: Document | None, aid: str, start: int, end: int, path: Path, lineno: int) -> Document:
+def _check_range(
+    doc: Document | None, aid: str, start: int, end: int, path: Path, lineno: int
+) -> Document:
     if doc is None:
         raise PropscopeError(
-            Code.UNKNOWN_ARTICLE, f"label refers to article {aid}, which is not in the corpus",
-            path=str(path), line=lineno,
+            Code.UNKNOWN_ARTICLE,
+            f"label refers to article {aid}, which is not in the corpus",
+            path=str(path),
+            line=lineno,
         )
     if not (0 <= start < end <= len(doc.text)):
         raise PropscopeError(
             Code.LABEL_OUT_OF_RANGE,
             f"span {start}..{end} is outside article {aid} (length {len(doc.text)})",
-            path=str(path), line=lineno,
+            path=str(path),
+            line=lineno,
         )
     return doc
 
@@ -151,9 +165,13 @@ def read_template(path: Path) -> list[tuple[str, int, int]]:
             continue
         ncols = len(line.rstrip("\r").split("\t"))
         if ncols == 3:
-            aid, _t, start, end = parse_label_line(line, path=str(path), lineno=lineno, with_technique=False)
+            aid, _t, start, end = parse_label_line(
+                line, path=str(path), lineno=lineno, with_technique=False
+            )
         else:
-            aid, _t, start, end = parse_label_line(line, path=str(path), lineno=lineno, with_technique=True)
+            aid, _t, start, end = parse_label_line(
+                line, path=str(path), lineno=lineno, with_technique=True, allow_unknown=True
+            )
         rows.append((aid, start, end))
     return rows
 

@@ -20,8 +20,14 @@ def to_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
     return d
 
 
-def render_json(items: list[tuple[str, Analysis]]) -> str:
-    if len(items) == 1:
+def render_json(items: list[tuple[str, Analysis]], *, as_list: bool | None = None) -> str:
+    """One object for one input, else a list of objects that name their source.
+
+    ``as_list`` says which shape to use; by default, a list when there is more than one item.
+    The caller passes it so the shape depends on the inputs given, not on how many of them
+    could be read.
+    """
+    if not (len(items) > 1 if as_list is None else as_list):
         return json.dumps(to_json(items[0][1]), ensure_ascii=False, indent=2)
     return json.dumps([to_json(a, src) for src, a in items], ensure_ascii=False, indent=2)
 
@@ -31,9 +37,7 @@ def render_jsonl(source: str, analysis: Analysis) -> str:
 
 
 def render_ptc(article_id: str, analysis: Analysis) -> str:
-    return "".join(
-        f"{article_id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in analysis.spans
-    )
+    return "".join(f"{article_id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in analysis.spans)
 
 
 def rich_view(analysis: Analysis, source: str | None = None) -> Group:

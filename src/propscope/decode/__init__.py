@@ -1,0 +1,1 @@
+"""Scores -> spans. Thresholds live in DecoderConfig so evaluation can sweep them."""

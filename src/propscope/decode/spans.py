@@ -1,0 +1,93 @@
+"""Turn per-token span probabilities into character spans of the original text."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+_TRIM = " \t\r\n\u00a0\ufeff.,:;"
+
+
+@dataclass(frozen=True)
+class DecoderConfig:
+    threshold: float = 0.5  # P(B)+P(I) above which a token is inside a span
+    begin_threshold: float = 0.5  # P(B) above which an inside token starts a new span
+    max_gap: int = 0  # join runs separated by at most this many tokens
+    min_chars: int = 2  # drop spans shorter than this
+    second_label: float = 1.1  # add a second technique when its probability exceeds this
+    temperature: float = 1.0  # TC calibration temperature
+    # span confidence = sigmoid(calib_a * logit(p_inside) + calib_b * log(p_technique) + calib_c)
+    calib_a: float = 1.0
+    calib_b: float = 0.0
+    calib_c: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DecoderConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def confidence(cfg: DecoderConfig, p_inside: float, p_technique: float) -> float:
+    """Calibrated probability that a predicted span and its technique are right."""
+    p = min(max(p_inside, 1e-6), 1 - 1e-6)
+    z = (
+        cfg.calib_a * math.log(p / (1 - p))
+        + cfg.calib_b * math.log(max(p_technique, 1e-6))
+        + cfg.calib_c
+    )
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Extend a span to whole words (word pieces never cut a word in two)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    n = len(text)
+    while end < n and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def decode_runs(
+    p_in: NDArray[np.float32],
+    p_begin: NDArray[np.float32],
+    offsets: NDArray[np.int64],
+    text: str,
+    cfg: DecoderConfig,
+) -> list[tuple[int, int, float]]:
+    """Spans (start, end, mean inside probability) from token probabilities."""
+    inside = p_in > cfg.threshold
+    runs: list[list[int]] = []
+    last_in = -(10**9)
+    for i in map(int, np.flatnonzero(inside)):
+        new = not runs or i - last_in > cfg.max_gap + 1
+        if not new and i == last_in + 1 and p_begin[i] > cfg.begin_threshold:
+            new = True
+        if new:
+            runs.append([i, i])
+        else:
+            runs[-1][1] = i
+        last_in = i
+    out: list[tuple[int, int, float]] = []
+    for a, b in runs:
+        s, e = _word_bounds(text, int(offsets[a, 0]), int(offsets[b, 1]))
+        s, e = trim(text, s, e)
+        if e - s < cfg.min_chars:
+            continue
+        out.append((s, e, float(p_in[a : b + 1].mean())))
+    return out

@@ -1,0 +1,1 @@
+"""ONNX Runtime inference: tokenization, striding and scores (no decoding here)."""

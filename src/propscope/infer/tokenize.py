@@ -1,0 +1,34 @@
+"""WordPiece tokenization with character offsets into the original string."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
+
+
+class TextTokenizer:
+    def __init__(self, path: Path) -> None:
+        self.tok = Tokenizer.from_file(str(path))
+        self.tok.no_truncation()
+        self.tok.no_padding()
+        self.cls_id = self._special("[CLS]")
+        self.sep_id = self._special("[SEP]")
+        self.pad_id = self._special("[PAD]")
+
+    def _special(self, token: str) -> int:
+        i = self.tok.token_to_id(token)
+        if i is None:
+            from propscope.errors import Code, PropscopeError
+
+            raise PropscopeError(Code.BAD_MODEL, f"tokenizer has no {token} token")
+        return int(i)
+
+    def encode(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Token ids and (n, 2) character offsets of ``text`` (no special tokens)."""
+        enc = self.tok.encode(text, add_special_tokens=False)
+        ids = np.asarray(enc.ids, dtype=np.int64)
+        offs = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        return ids, offs

@@ -1,0 +1,56 @@
+"""Run a Detector through the runtime's own windowing and decoding (for dev evaluation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from propscope.decode.spans import DecoderConfig
+from propscope.infer.onnx_model import OnnxModel
+from propscope.infer.tokenize import TextTokenizer
+from propscope.techniques import LABELS
+from propscope.training.model import Detector
+from propscope.types import ModelInfo
+
+
+class TorchBackedModel(OnnxModel):
+    """OnnxModel's pipeline with the PyTorch detector in place of the ONNX session."""
+
+    def __init__(self, det: Detector, tokenizer: TextTokenizer, meta: dict[str, Any]) -> None:
+        self.det = det
+        self.meta = meta
+        self.labels = list(LABELS)
+        self.info = ModelInfo(
+            str(meta.get("name", "propscope-torch")), str(meta.get("version", "dev"))
+        )
+        self.cfg = DecoderConfig.from_dict(meta.get("decoder", {}))
+        self.window = int(meta.get("window", 256))
+        self.stride = int(meta.get("stride", 192))
+        self.batch_size = int(meta.get("batch_size", 8))
+        self.tokenizer = tokenizer
+        self.bf16 = bool(meta.get("bf16", False))
+        self.refresh_head()
+
+    def refresh_head(self) -> None:
+        d = self.det
+        self.w1 = d.tc1.weight.detach().float().T.numpy().copy()
+        self.b1 = d.tc1.bias.detach().float().numpy().copy()
+        self.w2 = d.tc2.weight.detach().float().T.numpy().copy()
+        self.b2 = d.tc2.bias.detach().float().numpy().copy()
+
+    def _run(self, ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        tk = self.tokenizer
+        n = max(len(x) for x in ids_list) + 2
+        ids = np.full((len(ids_list), n), tk.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids_list), n), dtype=np.int64)
+        for i, x in enumerate(ids_list):
+            ids[i, 0] = tk.cls_id
+            ids[i, 1 : len(x) + 1] = x
+            ids[i, len(x) + 1] = tk.sep_id
+            mask[i, : len(x) + 2] = 1
+        self.det.eval()
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            hidden, logits = self.det.encode(torch.from_numpy(ids), torch.from_numpy(mask))
+        return hidden.float().numpy(), logits.float().numpy()

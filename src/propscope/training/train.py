@@ -1,0 +1,220 @@
+"""Fine-tune the detector on PTC train, evaluate on dev each epoch, keep the best checkpoint.
+
+    propscope train --data ../shared/data/ptc-semeval2020/datasets --out runs/minilm
+
+Writes ``OUT/train.log``, ``OUT/last.pt`` (resumable) and ``OUT/best.pt``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from propscope.corpus.ptc import read_split
+from propscope.evaluate import evaluate_docs
+from propscope.infer.tokenize import TextTokenizer
+from propscope.techniques import LABELS
+from propscope.training.base import resolve_base
+from propscope.training.data import Window, doc_windows
+from propscope.training.model import Detector
+from propscope.training.torch_backend import TorchBackedModel
+
+
+@dataclass
+class TrainConfig:
+    base: str = "all-MiniLM-L6-v2"
+    epochs: int = 6
+    batch_size: int = 16
+    lr: float = 8e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    window: int = 256
+    train_stride: int = 160
+    seed: int = 13
+    bf16: bool = True
+    tc_weight: float = 1.0
+    class_weight_power: float = 0.5
+    threads: int = 2
+    max_steps: int = 0  # 0: no limit (for smoke tests)
+    limit_docs: int = 0  # 0: all documents (for smoke tests)
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def collate(batch: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
+    n = max(len(w.ids) for w in batch)
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    bio = torch.full((len(batch), n), -100, dtype=torch.long)
+    bi, first, last, lab, ex = [], [], [], [], []
+    for i, w in enumerate(batch):
+        ids[i, : len(w.ids)] = torch.from_numpy(w.ids)
+        mask[i, : len(w.ids)] = 1
+        bio[i, : len(w.bio)] = torch.from_numpy(w.bio)
+        for f, la, y, e in w.spans:
+            bi.append(i)
+            first.append(f)
+            last.append(la)
+            lab.append(y)
+            ex.append(e)
+    out = {"input_ids": ids, "attention_mask": mask, "bio": bio}
+    out["span_batch"] = torch.tensor(bi, dtype=torch.long)
+    out["span_first"] = torch.tensor(first, dtype=torch.long)
+    out["span_last"] = torch.tensor(last, dtype=torch.long)
+    out["span_label"] = torch.tensor(lab, dtype=torch.long)
+    out["span_extras"] = torch.from_numpy(np.stack(ex)) if ex else torch.zeros((0, 4))
+    return out
+
+
+def log(out: Path, msg: str) -> None:
+    line = f"{time.strftime('%H:%M:%S')} {msg}"
+    print(line, flush=True)
+    with (out / "train.log").open("a") as f:
+        f.write(line + "\n")
+
+
+def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict[str, Any]:
+    from transformers import AutoModel
+
+    out.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(cfg.threads)
+    set_seed(cfg.seed)
+    base_dir, base_name, base_sha = resolve_base(cfg.base)
+    tok = TextTokenizer(base_dir / "tokenizer.json")
+    train_docs = read_split(data, "train")
+    dev_docs = read_split(data, "dev")
+    if cfg.limit_docs:
+        train_docs, dev_docs = train_docs[: cfg.limit_docs], dev_docs[: max(1, cfg.limit_docs // 4)]
+    wins = [w for d in train_docs for w in doc_windows(d, tok, cfg.window, cfg.train_stride)]
+    log(
+        out,
+        f"base {base_name} sha256 {base_sha}; {len(train_docs)} train docs -> {len(wins)} windows",
+    )
+
+    counts = np.bincount([y for w in wins for _, _, y, _ in w.spans], minlength=len(LABELS)).astype(
+        float
+    )
+    cw = (np.median(counts[counts > 0]) / np.maximum(counts, 1.0)) ** cfg.class_weight_power
+    cw = cw / (cw * counts).sum() * counts.sum()
+    encoder = AutoModel.from_pretrained(str(base_dir))
+    det = Detector(encoder, len(LABELS))
+    enc_params = [p for n, p in det.named_parameters() if n.startswith("encoder.")]
+    head_params = [p for n, p in det.named_parameters() if not n.startswith("encoder.")]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": cfg.lr}, {"params": head_params, "lr": cfg.head_lr}],
+        weight_decay=cfg.weight_decay,
+    )
+    steps_per_epoch = math.ceil(len(wins) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    warm = max(1, int(total * cfg.warmup))
+
+    def lr_lambda(step: int) -> float:
+        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda)
+    si_loss = nn.CrossEntropyLoss(ignore_index=-100)
+    tc_loss = nn.CrossEntropyLoss(weight=torch.tensor(cw, dtype=torch.float))
+    start_epoch, step, best = 0, 0, -1.0
+    history: list[dict[str, Any]] = []
+    if resume and (out / "last.pt").exists():
+        ck = torch.load(out / "last.pt", weights_only=False)
+        det.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        sched.load_state_dict(ck["sched"])
+        start_epoch, step, best, history = ck["epoch"], ck["step"], ck["best"], ck["history"]
+        log(out, f"resumed at epoch {start_epoch}, step {step}")
+    meta = {"window": cfg.window, "stride": 192, "batch_size": 8, "bf16": cfg.bf16}
+    rng = random.Random(cfg.seed)
+    for epoch in range(start_epoch, cfg.epochs):
+        det.train()
+        order = list(range(len(wins)))
+        rng.shuffle(order)
+        t0 = time.time()
+        run_si = run_tc = 0.0
+        for k in range(0, len(order), cfg.batch_size):
+            if cfg.max_steps and step >= cfg.max_steps:
+                break
+            batch = collate([wins[i] for i in order[k : k + cfg.batch_size]], tok.pad_id)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                hidden, logits = det.encode(batch["input_ids"], batch["attention_mask"])
+                loss_si = si_loss(logits.float().reshape(-1, 3), batch["bio"].reshape(-1))
+                if len(batch["span_label"]):
+                    sl = det.span_logits(
+                        hidden,
+                        batch["span_batch"],
+                        batch["span_first"],
+                        batch["span_last"],
+                        batch["span_extras"],
+                    )
+                    loss_tc = tc_loss(sl.float(), batch["span_label"])
+                else:
+                    loss_tc = torch.zeros(())
+            loss = loss_si + cfg.tc_weight * loss_tc
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(det.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            run_si = 0.98 * run_si + 0.02 * float(loss_si) if step > 1 else float(loss_si)
+            run_tc = 0.98 * run_tc + 0.02 * float(loss_tc) if step > 1 else float(loss_tc)
+            if step % 25 == 0:
+                log(
+                    out,
+                    f"epoch {epoch + 1} step {step}/{total} si {run_si:.4f} tc {run_tc:.4f} "
+                    f"{(time.time() - t0) / max(1, k // cfg.batch_size + 1):.2f}s/step",
+                )
+        model = TorchBackedModel(det, tok, meta)
+        res = evaluate_docs(model, dev_docs)
+        score = (res["si"]["f1"] + res["tc"]["micro_f1"]) / 2
+        history.append(
+            {"epoch": epoch + 1, "si": res["si"], "tc": res["tc"]["micro_f1"], "full": res["full"]}
+        )
+        log(
+            out,
+            f"epoch {epoch + 1} dev SI {res['si']['f1']:.4f} (P {res['si']['precision']:.3f} "
+            f"R {res['si']['recall']:.3f}) TC {res['tc']['micro_f1']:.4f} "
+            f"full {res['full']['f1']:.4f} "
+            f"pred {res['predicted_spans']} ({time.time() - t0:.0f}s)",
+        )
+        state = {
+            "config": asdict(cfg),
+            "base": {"name": base_name, "sha256": base_sha, "path": str(base_dir)},
+            "model": det.state_dict(),
+        }
+        if score > best:
+            best = score
+            torch.save({**state, "dev": res}, out / "best.pt")
+            log(out, f"new best {score:.4f}")
+        torch.save(
+            {
+                **state,
+                "opt": opt.state_dict(),
+                "sched": sched.state_dict(),
+                "epoch": epoch + 1,
+                "step": step,
+                "best": best,
+                "history": history,
+            },
+            out / "last.pt",
+        )
+        if cfg.max_steps and step >= cfg.max_steps:
+            break
+    (out / "history.json").write_text(json.dumps(history, indent=2))
+    return {"best": best, "history": history}

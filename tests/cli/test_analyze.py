@@ -1,0 +1,255 @@
+"""``propscope analyze`` run as a real subprocess: formats, stdin, several files, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+LEX = ("--model", "builtin:lexicon")
+LINES = ("--model", "builtin:lines")
+
+# What builtin:lexicon finds in the tiny articles (offsets by hand, see conftest.py).
+LEX_SPANS_1 = [(20, 24, "Loaded_Language", "evil"), (25, 30, "Name_Calling,Labeling", "thugs")]
+LEX_SPANS_2 = [(12, 23, "Flag-Waving", "Our country")]
+
+
+def _spans(d: dict) -> list[tuple[int, int, str, str]]:
+    return [(s["start"], s["end"], s["technique"], s["text"]) for s in d["spans"]]
+
+
+def _check_offsets(d: dict, text: str) -> None:
+    assert d["text_length"] == len(text)
+    for s in d["spans"]:
+        assert text[s["start"] : s["end"]] == s["text"]
+
+
+def test_json_on_one_file(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), "--format", "json", *LEX)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["schema"] == "propscope.analysis/1"
+    assert d["model"]["name"] == "propscope-lexicon-baseline"
+    assert "source" not in d
+    assert _spans(d) == LEX_SPANS_1
+    assert {w["code"] for w in d["warnings"]} == {"W003"}
+    _check_offsets(d, ptc.articles["1"])
+
+
+def test_bom_is_character_0_in_json_offsets(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("2"), "-f", "json", *LEX)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    text = ptc.article("2").read_bytes().decode("utf-8")  # not utf-8-sig
+    assert text[0] == "\ufeff"
+    assert _spans(d) == LEX_SPANS_2
+    _check_offsets(d, text)
+
+
+@pytest.mark.parametrize("args", [("-",), ()], ids=["dash", "no-argument"])
+def test_stdin(run_cli, ptc, args: tuple[str, ...]) -> None:
+    data = ptc.article("1").read_bytes()
+    r = run_cli("analyze", *args, "-f", "jsonl", *LEX, input=data)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 1
+    d = json.loads(lines[0])
+    assert d["source"] == "<stdin>"
+    assert _spans(d) == LEX_SPANS_1
+    _check_offsets(d, ptc.articles["1"])
+
+
+def test_stdin_keeps_bom_and_crlf(run_cli) -> None:
+    text = "\ufeffWhat an outrageous idea.\r\nReally.\r\n"
+    r = run_cli("analyze", "-f", "json", *LEX, input=text.encode())
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert _spans(d) == [(9, 19, "Loaded_Language", "outrageous")]
+    _check_offsets(d, text)
+
+
+def test_jsonl_on_several_files(run_cli, ptc) -> None:
+    files = [ptc.article(a) for a in ("1", "2", "3")]
+    r = run_cli("analyze", *files, "-f", "jsonl", *LEX)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["source"] for row in rows] == [str(f) for f in files]
+    assert _spans(rows[0]) == LEX_SPANS_1
+    assert _spans(rows[1]) == LEX_SPANS_2
+    assert rows[2]["spans"] == []
+
+
+def test_json_on_several_files_is_a_list_with_sources(run_cli, ptc) -> None:
+    files = [ptc.article("1"), ptc.article("2")]
+    r = run_cli("analyze", *files, "-f", "json", *LEX)
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)
+    assert isinstance(items, list)
+    assert [i["source"] for i in items] == [str(f) for f in files]
+    assert [_spans(i) for i in items] == [LEX_SPANS_1, LEX_SPANS_2]
+
+
+def test_ptc_format_uses_the_article_id(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), ptc.article("2"), "-f", "ptc", *LEX)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "1\tLoaded_Language\t20\t24\n1\tName_Calling,Labeling\t25\t30\n2\tFlag-Waving\t12\t23\n"
+    )
+
+
+def test_ptc_format_on_stdin(run_cli, ptc) -> None:
+    r = run_cli("analyze", "-f", "ptc", *LINES, input=ptc.articles["1"].encode())
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "stdin\tLoaded_Language\t0\t9\n"
+        "stdin\tLoaded_Language\t11\t31\n"
+        "stdin\tLoaded_Language\t32\t49\n"
+    )
+
+
+def test_text_format(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), *LEX)  # text is the default format
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "They are evil thugs." in out
+    assert "Loaded language" in out
+    assert "Name calling or labelling" in out
+    assert "propscope-lexicon-baseline 0.1.0" in out
+    assert f"{len(ptc.articles['1'])} characters, 2 spans" in out
+    assert "W003" in out
+
+
+def test_text_format_on_several_files_names_each(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), ptc.article("4"), "-f", "text", *LEX)
+    assert r.returncode == 0, r.stderr
+    assert str(ptc.article("1")) in r.stdout
+    assert str(ptc.article("4")) in r.stdout
+    assert "0 spans" in r.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "ptc"])
+def test_every_format_with_lines_model(run_cli, ptc, fmt: str) -> None:
+    r = run_cli("analyze", ptc.article("1"), "-f", fmt, *LINES)
+    assert r.returncode == 0, r.stderr
+    if fmt == "json":
+        assert _spans(json.loads(r.stdout)) == [
+            (0, 9, "Loaded_Language", "Title one"),
+            (11, 31, "Loaded_Language", "They are evil thugs."),
+            (32, 49, "Loaded_Language", "A calm line here."),
+        ]
+    elif fmt == "jsonl":
+        assert len(json.loads(r.stdout)["spans"]) == 3
+    elif fmt == "ptc":
+        assert r.stdout.count("\n") == 3
+    else:
+        assert "propscope-lines-baseline" in r.stdout and "3 spans" in r.stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\r\n  "], ids=["empty", "whitespace"])
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_empty_text_gives_an_empty_analysis(
+    run_cli, tmp_path: Path, content: bytes, via: str
+) -> None:
+    if via == "file":
+        f = tmp_path / "empty.txt"
+        f.write_bytes(content)
+        r = run_cli("analyze", f, "-f", "json", *LINES)
+    else:
+        r = run_cli("analyze", "-f", "json", *LINES, input=content)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["schema"] == "propscope.analysis/1"
+    assert d["spans"] == []
+    assert d["text_length"] == len(content.decode())
+
+
+def test_empty_text_in_ptc_format_writes_nothing(run_cli) -> None:
+    r = run_cli("analyze", "-f", "ptc", *LEX, input=b"\n\n")
+    assert (r.returncode, r.stdout) == (0, "")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_missing_file_is_e001(run_cli, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    r = run_cli("analyze", missing, "-f", "json", *LEX)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert f"E001: file not found ({missing})" in r.stderr
+
+
+def test_directory_is_e002(run_cli, tmp_path: Path) -> None:
+    r = run_cli("analyze", tmp_path, *LEX)
+    assert r.returncode == 1
+    assert f"E002: expected a file, got a directory ({tmp_path})" in r.stderr
+
+
+def test_invalid_utf8_is_e004_with_file_and_byte(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Fine first line.\nThen \xe9 latin-1.\n")  # 0xE9 at byte 22
+    r = run_cli("analyze", bad, "-f", "jsonl", *LEX)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert "E004: invalid UTF-8" in r.stderr
+    assert f"({bad}, line 2, byte 22)" in r.stderr
+
+
+def test_invalid_utf8_on_stdin(run_cli) -> None:
+    r = run_cli("analyze", *LEX, input=b"abc\xff")
+    assert r.returncode == 1
+    assert "E004" in r.stderr and "(<stdin>, line 1, byte 3)" in r.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_one_bad_file_among_several(run_cli, ptc, tmp_path: Path, fmt: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe")
+    missing = tmp_path / "missing.txt"
+    good1, good2 = ptc.article("1"), ptc.article("2")
+    r = run_cli("analyze", good1, bad, good2, missing, "-f", fmt, *LEX)
+    assert r.returncode == 1
+    rows = (
+        [json.loads(line) for line in r.stdout.splitlines()]
+        if fmt == "jsonl"
+        else json.loads(r.stdout)
+    )
+    # the good files are still analysed, in order, and named
+    assert [row["source"] for row in rows] == [str(good1), str(good2)]
+    assert _spans(rows[0]) == LEX_SPANS_1
+    assert _spans(rows[1]) == LEX_SPANS_2
+    # the failures are summed up at the end of stderr
+    tail = r.stderr_lines()[-3:]
+    assert tail[0] == "2 of 4 input(s) failed:"
+    assert tail[1].strip().startswith("E004: invalid UTF-8") and str(bad) in tail[1]
+    assert tail[2].strip() == f"E001: file not found ({missing})"
+
+
+def test_json_keeps_list_shape_when_only_one_of_several_inputs_is_read(
+    run_cli, ptc, tmp_path: Path
+) -> None:
+    r = run_cli("analyze", ptc.article("1"), tmp_path / "missing.txt", "-f", "json", *LEX)
+    assert r.returncode == 1
+    items = json.loads(r.stdout)
+    assert isinstance(items, list)
+    assert [i["source"] for i in items] == [str(ptc.article("1"))]
+
+
+def test_unknown_builtin_model_is_e020(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), "--model", "builtin:nope")
+    assert r.returncode == 1
+    assert "E020: unknown built-in model 'nope'" in r.stderr
+
+
+def test_missing_model_folder_is_e020(run_cli, ptc, tmp_path: Path) -> None:
+    r = run_cli("analyze", ptc.article("1"), "--model", tmp_path / "no-model")
+    assert r.returncode == 1
+    assert "E020: model folder not found" in r.stderr
+
+
+def test_unknown_format_is_a_usage_error(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), "-f", "xml", *LEX)
+    assert r.returncode == 2
+    assert "xml" in r.stderr
+    assert r.stdout == ""
