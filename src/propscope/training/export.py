@@ -26,8 +26,13 @@ def load_checkpoint(path: Path) -> tuple[Detector, dict[str, Any]]:
 
     ck = torch.load(path, weights_only=False, map_location="cpu")
     base = Path(ck["base"]["path"])
-    encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(base)))
-    det = Detector(encoder, len(LABELS))
+    if ck["base"]["name"] == "tiny":
+        from propscope.training.fixture import tiny_detector
+
+        det = tiny_detector()
+    else:
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(base)))
+        det = Detector(encoder, len(LABELS))
     det.load_state_dict(ck["model"])
     det.eval()
     return det, ck
@@ -86,6 +91,19 @@ def write_head(det: Detector, path: Path) -> None:
 
 
 MODEL_FILES = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
+
+
+def write_folder(
+    det: Detector, tokenizer: Path, out: Path, meta: dict[str, Any], onnx: Path
+) -> None:
+    """Write a complete model folder around an exported ONNX file; meta gets the sha256s."""
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(onnx, out / "model.onnx")
+    shutil.copy(tokenizer, out / "tokenizer.json")
+    (out / "labels.json").write_text(json.dumps(list(LABELS), indent=1) + "\n")
+    write_head(det, out / "tc_head.npz")
+    meta = {**meta, "sha256": {f: sha256_of(out / f) for f in MODEL_FILES}}
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
 
 
 def export(

@@ -23,7 +23,7 @@ from propscope.corpus.ptc import read_split
 from propscope.evaluate import evaluate_docs
 from propscope.infer.tokenize import TextTokenizer
 from propscope.techniques import LABELS
-from propscope.training.base import resolve_base
+from propscope.training.base import minilm_path, resolve_base
 from propscope.training.data import Window, doc_windows
 from propscope.training.model import Detector
 from propscope.training.torch_backend import TorchBackedModel
@@ -93,7 +93,10 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
-    base_dir, base_name, base_sha = resolve_base(cfg.base)
+    if cfg.base == "tiny":  # a small random encoder, for tests of the training path
+        base_dir, base_name, base_sha = minilm_path(), "tiny", "random"
+    else:
+        base_dir, base_name, base_sha = resolve_base(cfg.base)
     tok = TextTokenizer(base_dir / "tokenizer.json")
     train_docs = read_split(data, "train")
     dev_docs = read_split(data, "dev")
@@ -110,8 +113,12 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     )
     cw = (np.median(counts[counts > 0]) / np.maximum(counts, 1.0)) ** cfg.class_weight_power
     cw = cw / (cw * counts).sum() * counts.sum()
-    encoder = AutoModel.from_pretrained(str(base_dir))
-    det = Detector(encoder, len(LABELS))
+    if cfg.base == "tiny":
+        from propscope.training.fixture import tiny_detector
+
+        det = tiny_detector(cfg.seed)
+    else:
+        det = Detector(AutoModel.from_pretrained(str(base_dir)), len(LABELS))
     enc_params = [p for n, p in det.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in det.named_parameters() if not n.startswith("encoder.")]
     opt = torch.optim.AdamW(

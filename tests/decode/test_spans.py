@@ -1,0 +1,63 @@
+"""Scores -> spans: thresholds, joining, splitting, whole words, trimming."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from propscope.decode.spans import DecoderConfig, confidence, decode_runs, trim
+
+TEXT = "aa bb cc dd ee"
+OFFS = np.array([[0, 2], [3, 5], [6, 8], [9, 11], [12, 14]])
+
+
+def run(p_in: list[float], p_b: list[float] | None = None, **kw: float) -> list[tuple[int, int]]:
+    cfg = DecoderConfig(**kw)  # type: ignore[arg-type]
+    pb = np.array(p_b if p_b is not None else [0.0] * len(p_in), dtype=np.float32)
+    return [
+        (s, e) for s, e, _ in decode_runs(np.array(p_in, dtype=np.float32), pb, OFFS, TEXT, cfg)
+    ]
+
+
+def test_runs_above_threshold() -> None:
+    assert run([0.9, 0.8, 0.1, 0.7, 0.2]) == [(0, 5), (9, 11)]
+    assert run([0.9, 0.8, 0.1, 0.7, 0.2], threshold=0.75) == [(0, 5)]
+
+
+def test_gap_joins_runs() -> None:
+    assert run([0.9, 0.1, 0.9, 0.1, 0.1], max_gap=1) == [(0, 8)]
+    assert run([0.9, 0.1, 0.1, 0.9, 0.1], max_gap=1) == [(0, 2), (9, 11)]
+
+
+def test_begin_probability_splits_adjacent_spans() -> None:
+    assert run([0.9, 0.9, 0.9, 0.0, 0.0], [0.9, 0.1, 0.8, 0, 0], begin_threshold=0.5) == [
+        (0, 5),
+        (6, 8),
+    ]
+    assert run([0.9, 0.9, 0.9, 0.0, 0.0], [0.9, 0.1, 0.8, 0, 0], begin_threshold=1.1) == [(0, 8)]
+
+
+def test_word_pieces_extend_to_whole_words() -> None:
+    text = "unbelievable lies"
+    offs = np.array([[0, 2], [2, 12], [13, 17]])
+    cfg = DecoderConfig(threshold=0.5, min_chars=1)
+    out = decode_runs(np.array([0.0, 0.9, 0.0]), np.zeros(3), offs, text, cfg)
+    assert [(s, e) for s, e, _ in out] == [(0, 12)]
+
+
+def test_trim_and_min_chars() -> None:
+    assert trim(" .word, ", 0, 8) == (2, 6)
+    assert run([0.9, 0, 0, 0, 0], min_chars=3) == []
+
+
+def test_confidence_is_a_probability() -> None:
+    cfg = DecoderConfig(calib_a=1.0, calib_b=1.0, calib_c=-0.5)
+    for p_in in (0.0, 0.3, 0.99, 1.0):
+        for p_t in (0.0, 0.5, 1.0):
+            assert 0.0 <= confidence(cfg, p_in, p_t) <= 1.0
+    assert confidence(DecoderConfig(), 0.8, 0.1) == pytest_approx(0.8)
+
+
+def pytest_approx(x: float) -> object:
+    import pytest
+
+    return pytest.approx(x, abs=1e-6)

