@@ -5,10 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from propscope.corpus.ptc import Document, read_split
 from propscope.pipeline import Model
 from propscope.scoring import full_score, si_score, tc_score
 from propscope.techniques import LABELS
+
+
+def ece(conf: NDArray[np.float64], y: NDArray[np.float64], bins: int = 10) -> float:
+    """Expected calibration error with equal-width confidence bins."""
+    if len(conf) == 0:
+        return 0.0
+    idx = np.minimum((conf * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.sum() / len(conf) * abs(conf[m].mean() - y[m].mean())
+    return float(total)
+
+
+def span_correct(span: tuple[int, int, str], gold: list[tuple[int, int, str]]) -> bool:
+    """A predicted span is right when it overlaps a gold span of the same technique."""
+    s, e, t = span
+    return any(t == gt and s < ge and gs < e for gs, ge, gt in gold)
 
 
 def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
@@ -19,8 +41,14 @@ def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
     pred_si: dict[str, list[tuple[int, int]]] = {}
     pred_full: dict[str, list[tuple[int, int, str]]] = {}
     pred_tc: dict[str, list[tuple[int, int, str]]] = {}
+    conf: list[float] = []
+    right: list[float] = []
     for d in docs:
         spans = model.detect(d.text)
+        gold = [(s.start, s.end, s.technique or "") for s in d.spans]
+        for sp in spans:
+            conf.append(sp.score)
+            right.append(float(span_correct((sp.start, sp.end, sp.technique), gold)))
         pred_si[d.id] = [(s.start, s.end) for s in spans]
         pred_full[d.id] = [(s.start, s.end, s.technique) for s in spans]
         offsets = [(s.start, s.end) for s in d.spans]
@@ -54,6 +82,11 @@ def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
         "tc": {"micro_f1": tc.micro_f1, "correct": tc.correct, "total": tc.total},
         "full": full.to_dict(),
         "per_technique": per,
+        "calibration": {
+            "ece": ece(np.asarray(conf), np.asarray(right)),
+            "mean_confidence": float(np.mean(conf)) if conf else 0.0,
+            "accuracy": float(np.mean(right)) if right else 0.0,
+        },
     }
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from propscope.corpus.ptc import Document
 from propscope.decode.spans import DecoderConfig, decode_runs
+from propscope.evaluate import ece, span_correct
 from propscope.infer.onnx_model import (
     BlockStates,
     OnnxModel,
@@ -141,9 +142,9 @@ def correctness(
     overlap a gold span of the same technique?"""
     xs, ys = [], []
     for c in cache:
-        gold = [(s.start, s.end, s.technique) for s in c.doc.spans]
+        gold = [(s.start, s.end, s.technique or "") for s in c.doc.spans]
         for s, e, t, p_in, p_t in pred.get(c.doc.id, []):
-            ok = any(t == gt and s < ge and gs < e for gs, ge, gt in gold)
+            ok = span_correct((s, e, t), gold)
             p = min(max(p_in, 1e-6), 1 - 1e-6)
             xs.append((math.log(p / (1 - p)), math.log(max(p_t, 1e-6))))
             ys.append(float(ok))
@@ -163,17 +164,6 @@ def fit_calibration(
         h = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(3)
         w = w - np.linalg.solve(h, g)
     return float(w[0]), float(w[1]), float(w[2])
-
-
-def ece(conf: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error with equal-width bins."""
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        m = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
-        if m.any():
-            total += m.sum() / len(conf) * abs(conf[m].mean() - y[m].mean())
-    return float(total)
 
 
 def raw_predictions(

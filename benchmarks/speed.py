@@ -1,0 +1,175 @@
+"""Speed benchmark of the detector on this machine, all ratios measured in one run.
+
+    .venv/bin/python benchmarks/speed.py [--data DIR] [--model DIR] [--no-baseline]
+
+* words/s of ``pipe()`` over the PTC dev articles (words = whitespace-separated tokens);
+* the same encoder through plain transformers + torch fp32 (what a user would write: windows of
+  256 tokens, batches of 8, ``torch.no_grad``), as the baseline; needs the [train] extra;
+* warm latency of ``analyze()`` on one 800-word article (median of 20);
+* ``propscope analyze FILE`` from a cold start (median of 3 processes) and its peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from propscope.corpus.ptc import read_articles
+from propscope.pipeline import Pipeline, load_model
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020/datasets"
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def bench_pipe(nlp: Pipeline, texts: list[str]) -> float:
+    nlp.analyze(texts[0])  # warm up
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    return sum(map(words, texts)) / (time.perf_counter() - t0)
+
+
+def bench_torch_baseline(texts: list[str], threads: int) -> float:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from propscope.training.base import minilm_path
+
+    torch.set_num_threads(threads)
+    path = str(minilm_path())
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path).eval()
+
+    def run(text: str) -> None:
+        enc = tok(
+            text,
+            truncation=True,
+            max_length=256,
+            stride=64,
+            return_overflowing_tokens=True,
+            padding=True,
+            return_tensors="pt",
+        )
+        with torch.no_grad():
+            for i in range(0, enc["input_ids"].shape[0], 8):
+                model(
+                    input_ids=enc["input_ids"][i : i + 8],
+                    attention_mask=enc["attention_mask"][i : i + 8],
+                )
+
+    run(texts[0])
+    t0 = time.perf_counter()
+    for t in texts:
+        run(t)
+    return sum(map(words, texts)) / (time.perf_counter() - t0)
+
+
+def text_of_words(texts: list[str], n: int) -> str:
+    out: list[str] = []
+    for t in texts:
+        out.extend(t.split(" "))
+        if len(out) >= n:
+            break
+    return " ".join(out[:n])
+
+
+def cold_start(file: Path, model: str | None, runs: int = 3) -> tuple[float, float]:
+    cmd = [sys.executable, "-m", "propscope.cli.main", "analyze", str(file), "--format", "json"]
+    if model:
+        cmd += ["--model", model]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak_mb
+
+
+def pipe_peak_memory(data: Path, model: str | None) -> float:
+    code = (
+        "import resource, sys\n"
+        "from propscope.corpus.ptc import read_articles\n"
+        "from propscope.pipeline import Pipeline, load_model\n"
+        "from pathlib import Path\n"
+        f"docs = read_articles(Path({str(data / 'dev-articles')!r}))\n"
+        f"nlp = Pipeline(load_model({model!r}))\n"
+        "for _ in nlp.pipe(d.text for d in docs.values()): pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    texts = [d.text for d in read_articles(args.data / "dev-articles").values()]
+    nlp = Pipeline(load_model(args.model))
+    threads = os.cpu_count() or 1
+    r: dict[str, float | str] = {
+        "model": nlp.info.name,
+        "cpus": threads,
+        "articles": len(texts),
+        "words": sum(map(words, texts)),
+    }
+    r["pipe_words_per_s"] = bench_pipe(nlp, texts)
+    if not args.no_baseline:
+        r["torch_fp32_words_per_s"] = bench_torch_baseline(texts, threads)
+        r["speedup"] = float(r["pipe_words_per_s"]) / float(r["torch_fp32_words_per_s"])
+    one = text_of_words(texts, 800)
+    nlp.analyze(one)
+    lat = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        nlp.analyze(one)
+        lat.append(time.perf_counter() - t0)
+    r["warm_latency_800_words_ms"] = statistics.median(lat) * 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "article.txt"
+        f.write_text(one, encoding="utf-8")
+        r["cold_start_s"], r["cold_start_peak_mb"] = cold_start(f, args.model)
+    r["pipe_peak_mb"] = pipe_peak_memory(args.data, args.model)
+    if args.json:
+        print(json.dumps(r, indent=2))
+        return
+    print(
+        f"# speed of {r['model']} on {threads} CPU cores ({r['articles']} PTC dev articles, "
+        f"{r['words']} words)"
+    )
+    print()
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    print(f"| pipe() words/s | {r['pipe_words_per_s']:,.0f} | >= 8,000 |")
+    if "speedup" in r:
+        print(
+            f"| transformers + torch fp32 words/s (baseline) | "
+            f"{r['torch_fp32_words_per_s']:,.0f} | |"
+        )
+        print(f"| speed-up over the baseline | {r['speedup']:.2f}x | >= 4x |")
+    print(
+        f"| warm latency, one 800-word article | {r['warm_latency_800_words_ms']:.0f} ms | "
+        "<= 100 ms |"
+    )
+    print(f"| `propscope analyze FILE`, cold start | {r['cold_start_s']:.2f} s | <= 2 s |")
+    print(f"| peak memory, cold-start analyze | {r['cold_start_peak_mb']:.0f} MB | <= 600 MB |")
+    print(f"| peak memory, pipe() over dev | {r['pipe_peak_mb']:.0f} MB | <= 600 MB |")
+
+
+if __name__ == "__main__":
+    main()
