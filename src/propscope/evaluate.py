@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from propscope.corpus.ct24 import LabelledSentence
 from propscope.corpus.ptc import Document, read_split
+from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Model
 from propscope.scoring import full_score, si_score, tc_score
 from propscope.techniques import LABELS
@@ -92,3 +94,32 @@ def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
 
 def evaluate(model: Model, data: Path, split: str = "dev") -> dict[str, Any]:
     return evaluate_docs(model, read_split(data, split))
+
+
+def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any]:
+    """Precision, recall and F1 of the positive (check-worthy) class, each row scored alone."""
+    process = getattr(model, "process", None)
+    if process is None or getattr(model, "claims_head", None) is None:
+        raise PropscopeError(
+            Code.BAD_MODEL, f"model {model.info.name} has no check-worthiness head"
+        )
+    threshold = float(getattr(model, "claim_threshold", 0.5))
+    tp = fp = fn = 0
+    for r in rows:
+        scores = process(r.text, [(0, len(r.text))]).claim_scores
+        pred = bool(scores) and scores[0] >= threshold
+        tp += int(pred and r.label)
+        fp += int(pred and not r.label)
+        fn += int(r.label and not pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+    return {
+        "model": {"name": model.info.name, "version": model.info.version},
+        "sentences": len(rows),
+        "positives": tp + fn,
+        "threshold": threshold,
+        "precision": p,
+        "recall": rec,
+        "f1": f1,
+    }

@@ -51,6 +51,13 @@ def gelu(x: FArr) -> FArr:
 
 
 @dataclass
+class DocScores:
+    spans: list[Span]
+    sentence_scores: list[float]
+    claim_scores: list[float] | None  # None where the model has no check-worthiness head
+
+
+@dataclass
 class BlockStates:
     """Per-token results of one block of text (offsets relative to the full text)."""
 
@@ -58,6 +65,24 @@ class BlockStates:
     probs: FArr  # (n, 3): O, B, I
     hidden: FArr  # (n, H)
     cls: FArr  # (n, H): [CLS] state of the window each token was taken from
+
+
+def sentence_features(states: BlockStates, sentences: Sequence[tuple[int, int]]) -> FArr:
+    """[mean, max] of the hidden states of each sentence's tokens (zeros where it has none)."""
+    h = states.hidden.shape[1]
+    feats = np.zeros((len(sentences), 2 * h), dtype=np.float32)
+    starts, ends = states.offsets[:, 0], states.offsets[:, 1]
+    for i, (s, e) in enumerate(sentences):
+        idx = np.flatnonzero((starts < e) & (ends > s))
+        if idx.size:
+            hs = states.hidden[idx]
+            feats[i] = np.concatenate([hs.mean(0), hs.max(0)])
+    return feats
+
+
+def mlp(feats: FArr, head: dict[str, FArr]) -> FArr:
+    out: FArr = gelu(feats @ head["w1"] + head["b1"]) @ head["w2"] + head["b2"]
+    return out
 
 
 def span_features(states: BlockStates, text: str, spans: Sequence[tuple[int, int]]) -> FArr:
@@ -111,6 +136,12 @@ class OnnxModel:
         head = np.load(folder / "tc_head.npz")
         self.w1, self.b1 = head["w1"].astype(np.float32), head["b1"].astype(np.float32)
         self.w2, self.b2 = head["w2"].astype(np.float32), head["b2"].astype(np.float32)
+        self.claims_head: dict[str, FArr] | None = None
+        if (folder / "claims_head.npz").is_file():
+            ch = np.load(folder / "claims_head.npz")
+            self.claims_head = {k: ch[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2")}
+        claims_meta = meta.get("claims", {})
+        self.claim_threshold = float(claims_meta.get("threshold", 0.5))
 
     @classmethod
     def load(cls, folder: Path, *, verify: bool = True) -> OnnxModel:
@@ -189,18 +220,38 @@ class OnnxModel:
 
     # -- the Model protocol ----------------------------------------------------------------
     def detect(self, text: str) -> list[Span]:
-        out: list[Span] = []
+        return self.process(text, []).spans
+
+    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+        """Spans, and for each sentence its propaganda score (the highest probability that one
+        of its tokens is inside a technique span) and check-worthiness score, in one pass.
+        Each block of text is encoded once and dropped before the next (bounded memory)."""
+        spans: list[Span] = []
+        sent_scores = [0.0] * len(sentences)
+        claim_scores = [0.0] * len(sentences)
         for bs, be in blocks(text):
             states = self.block_states(text, bs, be)
             if states is None:
                 continue
             p_in = states.probs[:, 1] + states.probs[:, 2]
             runs = decode_runs(p_in, states.probs[:, 1], states.offsets, text, self.cfg)
-            if not runs:
+            if runs:
+                tc = self._tc_probs(states, text, [(s, e) for s, e, _ in runs])
+                spans.extend(spans_from_scores(runs, tc, self.labels, self.cfg))
+            mine = [i for i, (s, _e) in enumerate(sentences) if bs <= s < be]
+            if not mine:
                 continue
-            tc = self._tc_probs(states, text, [(s, e) for s, e, _ in runs])
-            out.extend(spans_from_scores(runs, tc, self.labels, self.cfg))
-        return out
+            starts, ends = states.offsets[:, 0], states.offsets[:, 1]
+            for i in mine:
+                s, e = sentences[i]
+                idx = (starts < e) & (ends > s)
+                sent_scores[i] = float(p_in[idx].max()) if idx.any() else 0.0
+            if self.claims_head is not None:
+                feats = sentence_features(states, [sentences[i] for i in mine])
+                logit = mlp(feats, self.claims_head)[:, 0]
+                for i, z in zip(mine, logit, strict=True):
+                    claim_scores[i] = float(1.0 / (1.0 + np.exp(-z)))
+        return DocScores(spans, sent_scores, claim_scores if self.claims_head is not None else None)
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
         result: list[tuple[str, float] | None] = [None] * len(spans)

@@ -1,1 +1,1 @@
-"""Text -> blocks and token windows, keeping character offsets into the original text."""
+"""Text -> sentences, blocks and token windows, keeping character offsets into the original text."""

@@ -31,6 +31,8 @@ class TorchBackedModel(OnnxModel):
         self.batch_size = int(meta.get("batch_size", 8))
         self.tokenizer = tokenizer
         self.bf16 = bool(meta.get("bf16", False))
+        self.claims_head = None
+        self.claim_threshold = 0.5
         self.refresh_head()
 
     def refresh_head(self) -> None:
