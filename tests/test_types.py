@@ -51,7 +51,10 @@ def test_analysis_to_dict_writes_schema_texts_and_rounded_scores() -> None:
     a = Analysis(
         text=text,
         model=MODEL,
-        spans=(Span(0, 11, "Appeal_to_Authority", 0.123456), Span(16, 20, "Loaded_Language")),
+        spans=(
+            Span(0, 11, "Appeal_to_Authority", 0.123456),
+            Span(16, 20, "Loaded_Language", quoted=True, speaker="Experts"),
+        ),
         claims=(Claim(0, 41, 0.87654321, facts=(Fact(36, 40, "DATE"),)),),
         sentences=(Sentence(0, 41, 0.55556),),
         profile={"Loaded_Language": 1},
@@ -68,8 +71,18 @@ def test_analysis_to_dict_writes_schema_texts_and_rounded_scores() -> None:
             "technique": "Appeal_to_Authority",
             "score": 0.1235,
             "text": "Experts say",
+            "quoted": False,
+            "speaker": None,
         },
-        {"start": 16, "end": 20, "technique": "Loaded_Language", "score": 1.0, "text": "vile"},
+        {
+            "start": 16,
+            "end": 20,
+            "technique": "Loaded_Language",
+            "score": 1.0,
+            "text": "vile",
+            "quoted": True,
+            "speaker": "Experts",
+        },
     ]
     assert d["claims"] == [
         {
@@ -77,6 +90,8 @@ def test_analysis_to_dict_writes_schema_texts_and_rounded_scores() -> None:
             "end": 41,
             "text": text,
             "score": 0.8765,
+            "quoted": False,
+            "speaker": None,
             "facts": [{"start": 36, "end": 40, "kind": "DATE", "text": "2019"}],
         }
     ]

@@ -18,6 +18,8 @@ class Span:
     end: int
     technique: str
     score: float = 1.0
+    quoted: bool = False  # inside a quotation or reported speech
+    speaker: str | None = None  # who is quoted, where known
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):
@@ -43,6 +45,8 @@ class Claim:
     end: int
     score: float
     facts: tuple[Fact, ...] = ()
+    quoted: bool = False
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class Analysis:
                     "technique": s.technique,
                     "score": round(float(s.score), 4),
                     "text": t[s.start : s.end],
+                    "quoted": s.quoted,
+                    "speaker": s.speaker,
                 }
                 for s in self.spans
             ],
@@ -91,6 +97,8 @@ class Analysis:
                     "end": c.end,
                     "text": t[c.start : c.end],
                     "score": round(float(c.score), 4),
+                    "quoted": c.quoted,
+                    "speaker": c.speaker,
                     "facts": [
                         {"start": f.start, "end": f.end, "kind": f.kind, "text": t[f.start : f.end]}
                         for f in c.facts

@@ -94,7 +94,12 @@ MODEL_FILES = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
 
 
 def write_folder(
-    det: Detector, tokenizer: Path, out: Path, meta: dict[str, Any], onnx: Path
+    det: Detector,
+    tokenizer: Path,
+    out: Path,
+    meta: dict[str, Any],
+    onnx: Path,
+    extra: list[Path] | None = None,
 ) -> None:
     """Write a complete model folder around an exported ONNX file; meta gets the sha256s."""
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +107,11 @@ def write_folder(
     shutil.copy(tokenizer, out / "tokenizer.json")
     (out / "labels.json").write_text(json.dumps(list(LABELS), indent=1) + "\n")
     write_head(det, out / "tc_head.npz")
-    meta = {**meta, "sha256": {f: sha256_of(out / f) for f in MODEL_FILES}}
+    names = list(MODEL_FILES)
+    for path in extra or []:
+        shutil.copy(path, out / path.name)
+        names.append(path.name)
+    meta = {**meta, "sha256": {f: sha256_of(out / f) for f in names}}
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
 
 

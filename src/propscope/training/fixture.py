@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from propscope.techniques import LABELS
@@ -41,6 +42,7 @@ TINY_META = {
     "stride": 24,
     "batch_size": 4,
     "decoder": {"threshold": 0.3},
+    "claims": {"threshold": 0.0},  # every sentence is a claim: exercises the facts path
 }
 
 
@@ -49,7 +51,23 @@ def build(out: Path, seed: int = 0) -> Detector:
     with tempfile.TemporaryDirectory() as tmp:
         onnx = Path(tmp) / "model.onnx"
         export_onnx(det, onnx)
-        write_folder(det, minilm_path() / "tokenizer.json", out, TINY_META, onnx)
+        rng = np.random.default_rng(seed)
+        h = det.encoder.config.hidden_size
+        np.savez(
+            Path(tmp) / "claims_head.npz",
+            w1=rng.normal(0, 0.1, (2 * h, 8)).astype(np.float32),
+            b1=np.zeros(8, np.float32),
+            w2=rng.normal(0, 0.1, (8, 1)).astype(np.float32),
+            b2=np.zeros(1, np.float32),
+        )
+        write_folder(
+            det,
+            minilm_path() / "tokenizer.json",
+            out,
+            TINY_META,
+            onnx,
+            extra=[Path(tmp) / "claims_head.npz"],
+        )
     return det
 
 
