@@ -30,9 +30,10 @@ facts are merged into their union; a quantity that lies inside a date (the ``5``
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from propscope.claims._speech import find_attributions
 from propscope.errors import Code, PropscopeError
@@ -171,6 +172,22 @@ _NAME_KINDS = frozenset({"person", "organization", "place"})
 _nlp: Language | None = None
 
 
+def _import_spacy_without_torch() -> Any:
+    """Import spaCy so that its thinc backend does not pull in torch (when torch is installed
+    but not yet imported, thinc imports it eagerly: seconds of start-up and hundreds of MB for
+    nothing here). The block is lifted right after, so the caller can still import torch."""
+    blocked = [m for m in ("torch", "cupy") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        for m in blocked:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return spacy
+
+
 def load_nlp() -> Language:
     """spaCy's small English pipeline with only its NER component, loaded once per process.
 
@@ -179,7 +196,7 @@ def load_nlp() -> Language:
     global _nlp
     if _nlp is None:
         try:
-            import spacy
+            spacy = _import_spacy_without_torch()
         except ImportError:
             raise PropscopeError(
                 Code.MISSING_EXTRA, "fact extraction needs spaCy: pip install 'spacy>=3.8,<3.9'"
