@@ -13,7 +13,8 @@ import json
 import time
 from pathlib import Path
 
-from propscope.evaluate import evaluate
+from propscope.corpus.ptc import read_split
+from propscope.evaluate import evaluate_docs, evaluate_sentences
 from propscope.pipeline import load_model
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020/datasets"
@@ -28,7 +29,9 @@ def main() -> None:
     args = ap.parse_args()
     model = load_model(args.model)
     t0 = time.perf_counter()
-    r = evaluate(model, args.data, args.split)
+    docs = read_split(args.data, args.split)
+    r = evaluate_docs(model, docs)
+    r["sentence_level"] = evaluate_sentences(model, docs)
     r["seconds"] = time.perf_counter() - t0
     if args.json:
         print(json.dumps(r, indent=2))
@@ -49,6 +52,12 @@ def main() -> None:
     print(
         f"| span confidence ECE | | | {c['ece']:.4f} (mean conf {c['mean_confidence']:.3f}, "
         f"share right {c['accuracy']:.3f}) |"
+    )
+    sl = r["sentence_level"]
+    print(
+        f"| sentences with a technique (score >= {sl['threshold']}) | {sl['precision']:.4f} "
+        f"| {sl['recall']:.4f} | {sl['f1']:.4f} (ROC AUC {sl['roc_auc']:.4f}, "
+        f"{sl['positives']}/{sl['sentences']} positive) |"
     )
     print()
     print("| technique | gold spans | TC F1 | full-task F1 |")

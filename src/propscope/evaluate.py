@@ -123,3 +123,55 @@ def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any
         "recall": rec,
         "f1": f1,
     }
+
+
+def roc_auc(scores: NDArray[np.float64], labels: NDArray[np.bool_]) -> float:
+    """Area under the ROC curve (the probability that a positive outranks a negative)."""
+    pos, neg = scores[labels], scores[~labels]
+    if len(pos) == 0 or len(neg) == 0:
+        return 0.0
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    ranks = np.empty(len(order), dtype=np.float64)
+    ranks[order] = np.arange(1, len(order) + 1)
+    # average ranks of ties
+    allv = np.concatenate([pos, neg])
+    for v in np.unique(allv):
+        m = allv == v
+        if m.sum() > 1:
+            ranks[m] = ranks[m].mean()
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def evaluate_sentences(
+    model: Model, docs: list[Document], threshold: float = 0.5
+) -> dict[str, Any]:
+    """Sentence propaganda scores against the PTC gold: a sentence is positive when a gold span
+    overlaps it. Reports ROC AUC and precision/recall/F1 at ``threshold``."""
+    from propscope.segment.sentences import split_sentences
+
+    process = getattr(model, "process", None)
+    scores: list[float] = []
+    gold: list[bool] = []
+    for d in docs:
+        sents = split_sentences(d.text)
+        if process is not None:
+            sc = list(process(d.text, sents).sentence_scores)
+        else:
+            spans = model.detect(d.text)
+            sc = [float(any(s.start < e and b < s.end for s in spans)) for b, e in sents]
+        scores.extend(sc)
+        gold.extend(any(g.start < e and b < g.end for g in d.spans) for b, e in sents)
+    s, g = np.asarray(scores, dtype=np.float64), np.asarray(gold, dtype=bool)
+    pred = s >= threshold
+    tp = float((pred & g).sum())
+    p = tp / max(1.0, float(pred.sum()))
+    r = tp / max(1.0, float(g.sum()))
+    return {
+        "sentences": len(s),
+        "positives": int(g.sum()),
+        "roc_auc": roc_auc(s, g),
+        "threshold": threshold,
+        "precision": p,
+        "recall": r,
+        "f1": 0.0 if p + r == 0 else 2 * p * r / (p + r),
+    }
