@@ -61,3 +61,14 @@ def pytest_approx(x: float) -> object:
     import pytest
 
     return pytest.approx(x, abs=1e-6)
+
+
+def test_spans_never_cross_a_line_break() -> None:
+    text = "aa bb\ncc dd"
+    offs = np.array([[0, 2], [3, 5], [6, 8], [9, 11]])
+    out = decode_runs(np.full(4, 0.9), np.zeros(4), offs, text, DecoderConfig())
+    assert [text[s:e] for s, e, _ in out] == ["aa bb", "cc dd"]
+
+
+def test_leading_possessive_is_trimmed() -> None:
+    assert trim("Council's Shameful Betrayal", 7, 27) == (10, 27)

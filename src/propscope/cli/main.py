@@ -6,7 +6,14 @@ import sys
 
 import typer
 
-from propscope.cli import analyze_cmd, claims_cmd, eval_cmd, predict_cmd, train_cmd
+from propscope.cli import (
+    analyze_cmd,
+    audit_cmd,
+    claims_cmd,
+    eval_cmd,
+    predict_cmd,
+    train_cmd,
+)
 from propscope.errors import PropscopeError
 
 app = typer.Typer(
@@ -20,6 +27,7 @@ app.command("analyze")(analyze_cmd.analyze_cli)
 app.command("eval")(eval_cmd.eval_cli)
 app.command("ptc-predict")(predict_cmd.ptc_predict_cli)
 app.command("eval-claims")(claims_cmd.eval_claims_cli)
+app.add_typer(audit_cmd.app, name="audit")
 app.command("train")(train_cmd.train_cli)
 app.command("export")(train_cmd.export_cli)
 

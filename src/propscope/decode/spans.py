@@ -56,6 +56,8 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    if text.startswith(("'s ", "’s "), start) and start + 3 <= end:
+        start += 3  # a possessive left over from the previous word
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
@@ -85,9 +87,15 @@ def decode_runs(
         last_in = i
     out: list[tuple[int, int, float]] = []
     for a, b in runs:
-        s, e = _word_bounds(text, int(offsets[a, 0]), int(offsets[b, 1]))
-        s, e = trim(text, s, e)
-        if e - s < cfg.min_chars:
-            continue
-        out.append((s, e, float(p_in[a : b + 1].mean())))
+        s0, e0 = _word_bounds(text, int(offsets[a, 0]), int(offsets[b, 1]))
+        # a span never crosses a line break (PTC has one sentence per line)
+        pos = s0
+        for piece in text[s0:e0].split("\n"):
+            s, e = trim(text, pos, pos + len(piece))
+            pos += len(piece) + 1
+            if e - s < cfg.min_chars:
+                continue
+            toks = (offsets[a : b + 1, 0] < e) & (offsets[a : b + 1, 1] > s)
+            p = float(p_in[a : b + 1][toks].mean()) if toks.any() else float(p_in[a : b + 1].mean())
+            out.append((s, e, p))
     return out

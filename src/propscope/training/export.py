@@ -193,6 +193,19 @@ def export(
     return meta
 
 
+def retune(folder: Path, data: Path, log: Any = print) -> dict[str, Any]:
+    """Choose the decoder of an existing model folder again on dev and rewrite its meta.json
+    (the hashed files stay as they are)."""
+    model = OnnxModel.load(folder)
+    cfg, rep = tune(model, read_split(data, "dev"), log=log)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["decoder"] = cfg.to_dict()
+    meta["metrics"]["dev"] = rep
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    (folder / "MODEL_CARD.md").write_text(model_card(meta))
+    return meta
+
+
 def model_card(meta: dict[str, Any]) -> str:
     m = meta["metrics"]["dev"]
     d = meta["decoder"]

@@ -45,6 +45,7 @@ class TrainConfig:
     tc_weight: float = 1.0
     class_weight_power: float = 0.5
     threads: int = 2
+    swap_prob: float = 0.0  # chance, per article and epoch, of training on its name-swapped copy
     max_steps: int = 0  # 0: no limit (for smoke tests)
     limit_docs: int = 0  # 0: all documents (for smoke tests)
 
@@ -102,10 +103,22 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     dev_docs = read_split(data, "dev")
     if cfg.limit_docs:
         train_docs, dev_docs = train_docs[: cfg.limit_docs], dev_docs[: max(1, cfg.limit_docs // 4)]
-    wins = [w for d in train_docs for w in doc_windows(d, tok, cfg.window, cfg.train_stride)]
+    per_doc = [doc_windows(d, tok, cfg.window, cfg.train_stride) for d in train_docs]
+    swapped: list[list[Window] | None] = [None] * len(train_docs)
+    if cfg.swap_prob > 0:
+        from propscope.audit.swap import augment_document, load_pairs
+
+        pairs = load_pairs(None)
+        for i, d in enumerate(train_docs):
+            aug = augment_document(d, pairs)
+            if aug is not None:
+                swapped[i] = doc_windows(aug, tok, cfg.window, cfg.train_stride)
+    wins = [w for ws in per_doc for w in ws]
+    n_swap = sum(1 for sw in swapped if sw is not None)
     log(
         out,
-        f"base {base_name} sha256 {base_sha}; {len(train_docs)} train docs -> {len(wins)} windows",
+        f"base {base_name} sha256 {base_sha}; {len(train_docs)} train docs -> {len(wins)} "
+        f"windows; {n_swap} docs with a name-swapped copy (p={cfg.swap_prob})",
     )
 
     counts = np.bincount([y for w in wins for _, _, y, _ in w.spans], minlength=len(LABELS)).astype(
@@ -150,6 +163,11 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     rng = random.Random(cfg.seed)
     for epoch in range(start_epoch, cfg.epochs):
         det.train()
+        wins = [
+            w
+            for ws, sw in zip(per_doc, swapped, strict=True)
+            for w in (sw if sw is not None and rng.random() < cfg.swap_prob else ws)
+        ]
         order = list(range(len(wins)))
         rng.shuffle(order)
         t0 = time.time()

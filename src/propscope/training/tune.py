@@ -198,7 +198,9 @@ def tune(
     cfg = replace(DecoderConfig(), temperature=temp)
     best: tuple[float, DecoderConfig] = (-1.0, cfg)
     for th, bt, gap in itertools.product(
-        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55], [0.3, 0.5, 0.7, 1.1], [0, 1, 2, 3]
+        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+        [0.2, 0.3, 0.5, 0.7, 1.1],
+        [0, 1, 2, 3, 4, 6],
     ):
         c = replace(cfg, threshold=th, begin_threshold=bt, max_gap=gap, second_label=1.1)
         r = score_config(model, cache, c, with_full=False)
