@@ -42,3 +42,24 @@ def test_render_jsonl_is_one_line() -> None:
 
 def test_render_ptc() -> None:
     assert render_ptc("42", A) == "42\tFlag-Waving\t1\t12\n42\tLoaded_Language\t14\t20\n"
+
+
+def test_text_view_lists_claims_with_their_facts() -> None:
+    from rich.console import Console
+
+    from propscope.report.render import print_text
+    from propscope.types import Analysis, Claim, Fact, ModelInfo
+
+    text = "The council spent $4 million in 2019."
+    a = Analysis(
+        text=text,
+        model=ModelInfo("m", "1"),
+        claims=(Claim(0, len(text), 0.9, (Fact(18, 28, "quantity"), Fact(32, 36, "date"))),),
+        profile={"words": 7, "check_worthy_claims": 1, "top_techniques": []},
+    )
+    console = Console(record=True, width=200)
+    print_text(console, a)
+    out = console.export_text()
+    assert "Check-worthy claims (1)" in out
+    assert "quantity: $4 million" in out and "date: 2019" in out
+    assert "1 check-worthy claims" in out

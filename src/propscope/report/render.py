@@ -48,14 +48,13 @@ def rich_view(analysis: Analysis, source: str | None = None) -> Group:
         colour = t.colour if t else "yellow"
         text.stylize(f"underline {colour}", s.start, s.end)
     spans = Table(title="Spans" + (f" in {source}" if source else ""), show_lines=False)
-    for col in ("#", "technique", "start", "end", "score", "text"):
+    for col in ("#", "technique", "start", "end", "score", "text", "quoted"):
         spans.add_column(col, overflow="fold")
     for i, s in enumerate(analysis.spans, 1):
         name = BY_LABEL[s.technique].name if s.technique in BY_LABEL else s.technique
-        frag = analysis.text[s.start : s.end].replace("\n", " ")
-        if len(frag) > 80:
-            frag = frag[:77] + "..."
-        spans.add_row(str(i), name, str(s.start), str(s.end), f"{s.score:.2f}", frag)
+        frag = _short(analysis.text[s.start : s.end])
+        quoted = ("yes" + (f" ({s.speaker})" if s.speaker else "")) if s.quoted else ""
+        spans.add_row(str(i), name, str(s.start), str(s.end), f"{s.score:.2f}", frag, quoted)
     counts: dict[str, int] = {}
     for s in analysis.spans:
         counts[s.technique] = counts.get(s.technique, 0) + 1
@@ -64,14 +63,61 @@ def rich_view(analysis: Analysis, source: str | None = None) -> Group:
     tech.add_column("spans", justify="right")
     for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         tech.add_row(BY_LABEL[label].name if label in BY_LABEL else label, str(n))
+    claims = claims_table(analysis)
     footer = Text(
         f"model: {analysis.model.name} {analysis.model.version}; "
         f"{len(analysis.text)} characters, {len(analysis.spans)} spans"
     )
-    parts: list[Any] = [text, Text(""), spans, tech, footer]
+    parts: list[Any] = [text, Text(""), spans, tech, claims, profile_text(analysis), footer]
     for w in analysis.warnings:
         parts.append(Text(f"{w['code']}: {w['message']}", style="yellow"))
     return Group(*parts)
+
+
+FACT_STYLES = {
+    "quantity": "bold cyan",
+    "date": "bold magenta",
+    "person": "bold green",
+    "organization": "bold blue",
+    "place": "bold yellow",
+    "attribution": "italic bold",
+}
+
+
+def _short(frag: str, n: int = 80) -> str:
+    frag = frag.replace("\n", " ")
+    return frag if len(frag) <= n else frag[: n - 3] + "..."
+
+
+def claims_table(analysis: Analysis) -> Table:
+    """Check-worthy claims, each with its checkable facts highlighted by kind."""
+    t = Table(title=f"Check-worthy claims ({len(analysis.claims)})", show_lines=True)
+    t.add_column("#")
+    t.add_column("score", justify="right")
+    t.add_column("claim (facts highlighted)", overflow="fold")
+    t.add_column("facts", overflow="fold")
+    for i, c in enumerate(analysis.claims, 1):
+        sentence = Text(analysis.text[c.start : c.end])
+        for f in c.facts:
+            sentence.stylize(FACT_STYLES.get(f.kind, "bold"), f.start - c.start, f.end - c.start)
+        if c.quoted:
+            sentence.append(f"  [quoted{': ' + c.speaker if c.speaker else ''}]", style="dim")
+        facts = "; ".join(f"{f.kind}: {analysis.text[f.start : f.end]}" for f in c.facts)
+        t.add_row(str(i), f"{c.score:.2f}", sentence, facts)
+    return t
+
+
+def profile_text(analysis: Analysis) -> Text:
+    p = analysis.profile
+    if not p:
+        return Text("")
+    top = ", ".join(BY_LABEL[t].name if t in BY_LABEL else t for t in p.get("top_techniques", []))
+    return Text(
+        f"profile: {p.get('words', 0)} words, {p.get('techniques_per_1000_words', 0)} technique "
+        f"spans per 1,000 words, {100 * p.get('share_of_sentences_with_technique', 0):.0f}% of "
+        f"sentences with a technique, {p.get('check_worthy_claims', 0)} check-worthy claims"
+        + (f"; most used: {top}" if top else "")
+    )
 
 
 def print_text(console: Console, analysis: Analysis, source: str | None = None) -> None:
