@@ -19,6 +19,17 @@ class Code(str, Enum):
     BAD_MODEL = "E020"
     MISSING_EXTRA = "E021"
     BAD_OPTION = "E030"
+    # the web app and API (propscope serve)
+    BAD_REQUEST = "E040"
+    NOT_FOUND = "E041"
+    METHOD_NOT_ALLOWED = "E042"
+    BODY_TOO_LARGE = "E043"
+    BUSY = "E044"
+    UNAUTHORIZED = "E045"
+    URL_REFUSED = "E046"
+    URL_FETCH_FAILED = "E047"
+    TOKEN_REQUIRED = "E048"
+    INTERNAL = "E049"
 
 
 class PropscopeError(Exception):
@@ -68,6 +79,7 @@ class Warn(str, Enum):
     TEXT_TRUNCATED_WINDOW = "W001"
     NOT_ENGLISH = "W002"
     BASELINE_MODEL = "W003"
+    NO_MAIN_TEXT = "W004"
 
 
 def warning(code: Warn, message: str) -> dict[str, str]:

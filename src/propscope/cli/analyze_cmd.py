@@ -15,6 +15,7 @@ from propscope.corpus.ptc import article_id
 from propscope.corpus.text import read_stdin, read_text
 from propscope.errors import PropscopeError
 from propscope.pipeline import Pipeline
+from propscope.report.html import render_html
 from propscope.report.render import print_text, render_json, render_jsonl, render_ptc
 from propscope.types import Analysis
 
@@ -24,13 +25,21 @@ class Format(str, Enum):
     json = "json"
     jsonl = "jsonl"
     ptc = "ptc"
+    html = "html"
 
 
 def analyze_cli(
     files: Annotated[
         list[str] | None, typer.Argument(help="Text files to analyse; '-' or nothing reads stdin.")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. html: one self-contained report (all inputs in one file).",
+        ),
+    ] = Format.text,
     model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
 ) -> None:
     """Analyse texts and show the persuasion techniques they use, span by span."""
@@ -58,7 +67,7 @@ def analyze_files(sources: list[str], fmt: Format, model_spec: str | None) -> li
             print(f"error: {exc.render()}", file=sys.stderr)
             continue
         analysis = pipeline.analyze(text)
-        if fmt is Format.json:
+        if fmt in (Format.json, Format.html):
             done.append((name, analysis))
         elif fmt is Format.jsonl:
             sys.stdout.write(render_jsonl(name, analysis) + "\n")
@@ -69,6 +78,8 @@ def analyze_files(sources: list[str], fmt: Format, model_spec: str | None) -> li
             print_text(out, analysis, name if len(sources) > 1 else None)
     if fmt is Format.json and done:
         sys.stdout.write(render_json(done, as_list=len(sources) > 1) + "\n")
+    if fmt is Format.html and done:
+        sys.stdout.write(render_html(done))
     sys.stdout.flush()
     if failures:
         print(f"{len(failures)} of {len(sources)} input(s) failed:", file=sys.stderr)

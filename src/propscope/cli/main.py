@@ -12,6 +12,7 @@ from propscope.cli import (
     claims_cmd,
     eval_cmd,
     predict_cmd,
+    serve_cmd,
     train_cmd,
 )
 from propscope.errors import PropscopeError
@@ -30,6 +31,7 @@ app.command("eval-claims")(claims_cmd.eval_claims_cli)
 app.add_typer(audit_cmd.app, name="audit")
 app.command("train")(train_cmd.train_cli)
 app.command("export")(train_cmd.export_cli)
+app.command("serve")(serve_cmd.serve_cli)
 
 
 def main() -> None:

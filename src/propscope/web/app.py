@@ -1,0 +1,104 @@
+"""``create_app(settings)``: the one factory behind ``propscope serve`` and the tests.
+
+The pipeline is loaded here, once; requests run it in the thread pool, at most
+``max_concurrency`` at a time, so the event loop stays free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from propscope import __version__
+from propscope.errors import Code, PropscopeError
+from propscope.pipeline import Pipeline, load
+from propscope.web.deps import AppState
+from propscope.web.errors import error_responses, install_error_handlers
+from propscope.web.limits import BodyLimitMiddleware, Limiter
+from propscope.web.routes import analyze, health, pages, techniques
+from propscope.web.settings import TOKEN_ENV, Settings, is_loopback
+
+DESCRIPTION = """\
+Persuasion techniques (the 14 of SemEval-2020 Task 11) and check-worthy claims, span by span.
+
+Every error has one shape: `{"error": {"code": "E0..", "message": "..."}}`. Offsets are
+Python `str` indices (Unicode code points) into the text analysed, start inclusive, end
+exclusive.
+"""
+
+# Run once at start-up so that parts loaded lazily (spaCy for facts) load before any request.
+WARM_UP = "The council said on Tuesday that 3,400 residents signed the petition."
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve beyond loopback without a token (E048)."""
+    if not is_loopback(settings.host) and not settings.api_token:
+        raise PropscopeError(
+            Code.TOKEN_REQUIRED,
+            f"serving on {settings.host}, which is not a loopback address, needs an API token: "
+            f"pass --token or set {TOKEN_ENV}",
+        )
+
+
+def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = None) -> FastAPI:
+    """The web app. ``pipeline`` lets a caller share one loaded pipeline between apps."""
+    settings = settings or Settings()
+    check_settings(settings)
+    if pipeline is None:
+        pipeline = load(settings.model)
+        pipeline.analyze(WARM_UP)
+    app = FastAPI(
+        title="propscope",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.propscope = AppState(
+        settings, pipeline, Limiter(settings.max_concurrency, settings.retry_after_s)
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    for module in (analyze, techniques, health, pages):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _openapi(app, settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    """FastAPI's document, plus what depends on the settings: the batch limit and the token."""
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    batch = schema["components"]["schemas"]["BatchRequest"]["properties"]["texts"]
+    batch["maxItems"] = settings.max_batch
+    if settings.api_token:
+        schema["components"]["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": f"See {TOKEN_ENV}."}
+        }
+        unauthorized = error_responses(401)[401]
+        for item in schema["paths"].values():
+            for op in item.values():
+                if "analyze" in op.get("tags", []):
+                    op["security"] = [{"bearer": []}]
+                    op["responses"]["401"] = {
+                        "description": unauthorized["description"],
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    }
+    return schema

@@ -1,0 +1,90 @@
+"""``POST /api/v1/analyze`` and ``POST /api/v1/analyze/batch``: thin skins over the pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from propscope.corpus.html import extract_main_text
+from propscope.errors import Code
+from propscope.web.deps import AppState, Fetcher, FetcherDep, State, require_token
+from propscope.web.errors import ApiError, error_responses
+from propscope.web.schemas import (
+    AnalysisOut,
+    AnalyzeRequest,
+    BatchOut,
+    BatchRequest,
+    HtmlInput,
+    TextInput,
+)
+
+ERRORS = error_responses(400, 413, 422, 503)
+router = APIRouter(prefix="/api/v1", tags=["analyze"], dependencies=[Depends(require_token)])
+
+
+@router.post(
+    "/analyze",
+    summary="Analyse one text, HTML page or URL",
+    response_class=JSONResponse,
+    responses={200: {"model": AnalysisOut, "description": "The analysis JSON"}, **ERRORS},
+)
+async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> JSONResponse:
+    """Persuasion-technique spans and check-worthy claims of one input.
+
+    Send exactly one of `text`, `html` or `url`. Offsets are indices into the text analysed:
+    for `text` that is the text sent; for `html` and `url` it is the extracted main text,
+    returned as `text`.
+    """
+    with state.limiter.slot():
+        result = await run_in_threadpool(_analyze_one, state, body, fetcher)
+    return JSONResponse(result)
+
+
+@router.post(
+    "/analyze/batch",
+    summary="Analyse several texts",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": BatchOut, "description": "One analysis per text, in order"},
+        **ERRORS,
+    },
+)
+async def analyze_batch(body: BatchRequest, state: State) -> JSONResponse:
+    """Analyses of up to `max_batch` plain texts, in the order sent (one slot for the batch)."""
+    limit = state.settings.max_batch
+    if len(body.texts) > limit:
+        raise ApiError(
+            422, Code.BAD_REQUEST, f"the batch holds {len(body.texts)} texts; the limit is {limit}"
+        )
+    with state.limiter.slot():
+        analyses = await run_in_threadpool(
+            lambda: [a.to_dict() for a in state.pipeline.pipe(body.texts)]
+        )
+    return JSONResponse({"analyses": analyses})
+
+
+def _analyze_one(state: AppState, body: AnalyzeRequest, fetcher: Fetcher) -> dict[str, Any]:
+    if isinstance(body, TextInput):
+        return state.pipeline.analyze(body.text).to_dict()
+    source: str | None = None
+    if isinstance(body, HtmlInput):
+        html: str | bytes = body.html
+    else:
+        fetched = fetcher(body.url, state.fetch_limits)
+        source = fetched.url
+        if fetched.kind == "text":
+            text = str(fetched.content)
+            d = state.pipeline.analyze(text).to_dict()
+            d["text"], d["source"] = text, source
+            return d
+        html = fetched.content
+    extracted = extract_main_text(html)
+    d = state.pipeline.analyze(extracted.text).to_dict()
+    d["warnings"].extend(dict(w) for w in extracted.warnings)
+    d["text"] = extracted.text
+    if source is not None:
+        d["source"] = source
+    return d

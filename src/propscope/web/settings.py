@@ -1,0 +1,75 @@
+"""Settings of ``propscope serve``: one table, each with a default and help text.
+
+Every setting can also come from the environment as ``PROPSCOPE_<NAME>`` (upper case), e.g.
+``PROPSCOPE_API_TOKEN``; options given on the command line win.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_ENV = "PROPSCOPE_API_TOKEN"
+
+
+class Settings(BaseSettings):
+    """Configuration of the web app and API."""
+
+    model_config = SettingsConfigDict(env_prefix="PROPSCOPE_", extra="ignore", frozen=True)
+
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address to bind. Any address other than loopback requires api_token.",
+    )
+    port: int = Field(default=8000, ge=0, le=65535, description="TCP port to listen on.")
+    model: str | None = Field(
+        default=None,
+        description="Model folder, or builtin:lexicon / builtin:lines (default: the shipped "
+        "model). Loaded once, when the app starts.",
+    )
+    api_token: str | None = Field(
+        default=None,
+        description=f"Bearer token that the analyze routes require (environment: {TOKEN_ENV}). "
+        "Required when host is not a loopback address.",
+    )
+    max_body_bytes: int = Field(
+        default=2_000_000, ge=1, description="Largest request body, in bytes; larger ones get 413."
+    )
+    max_batch: int = Field(
+        default=32, ge=1, description="Most texts in one POST /api/v1/analyze/batch."
+    )
+    max_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Analyses running at once; a request beyond that gets 503 with Retry-After.",
+    )
+    retry_after_s: int = Field(
+        default=2, ge=0, description="Seconds in the Retry-After header of a 503 (server busy)."
+    )
+    allow_private_urls: bool = Field(
+        default=False,
+        description='Let {"url": ...} fetch loopback, private and link-local addresses.',
+    )
+    url_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time limit for fetching a URL, redirects included, in seconds.",
+    )
+    url_max_bytes: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Largest page fetched from a URL, in bytes (decompressed).",
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,113 @@
+/* The page at /: takes text, a file or a URL, calls POST /api/v1/analyze and hands the answer
+ * to the shared renderer (render.js). All text is inserted as text, never as HTML. */
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const results = $("results");
+  const status = $("status");
+  let techniques = [];
+  let maxBody = 2000000;
+
+  function setStatus(message, kind) {
+    status.textContent = message;
+    status.className = kind ? `ps-status ps-status-${kind}` : "ps-status";
+  }
+
+  function setBusy(busy) {
+    for (const b of document.querySelectorAll("form button, #file")) b.disabled = busy;
+    document.body.setAttribute("aria-busy", String(busy));
+  }
+
+  async function getJson(path) {
+    const r = await fetch(path, { headers: { Accept: "application/json" } });
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    return r.json();
+  }
+
+  async function post(path, body) {
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    const token = $("token").value.trim();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const r = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    let data = null;
+    try {
+      data = await r.json();
+    } catch (_) {
+      data = null;
+    }
+    if (!r.ok) {
+      const err = data && data.error ? `${data.error.code}: ${data.error.message}` : `HTTP ${r.status}`;
+      throw new Error(err);
+    }
+    return data;
+  }
+
+  async function analyze(body, text, title) {
+    setBusy(true);
+    setStatus("Analysing…", "busy");
+    try {
+      const analysis = await post("/api/v1/analyze", body);
+      const shown = typeof analysis.text === "string" ? analysis.text : text;
+      results.hidden = false;
+      window.propscope.render(results, analysis, {
+        text: shown,
+        techniques,
+        idPrefix: "ps",
+        title: title || analysis.source || "",
+      });
+      const n = analysis.spans.length;
+      setStatus(
+        `Done: ${n} span${n === 1 ? "" : "s"}, ${analysis.claims.length} check-worthy claim` +
+          `${analysis.claims.length === 1 ? "" : "s"}.`,
+        "ok",
+      );
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e), "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  $("text-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = $("text").value;
+    analyze({ text }, text, "");
+  });
+  $("text").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      $("text-form").requestSubmit();
+    }
+  });
+
+  $("file").addEventListener("change", async () => {
+    const file = $("file").files[0];
+    if (!file) return;
+    if (file.size > maxBody) {
+      setStatus(`${file.name} is larger than this server's limit of ${maxBody} bytes.`, "error");
+      return;
+    }
+    const content = await file.text();
+    const isHtml = /\.x?html?$/i.test(file.name) || file.type === "text/html";
+    await analyze(isHtml ? { html: content } : { text: content }, content, file.name);
+    $("file").value = "";
+  });
+  $("file-form").addEventListener("submit", (e) => e.preventDefault());
+
+  $("url-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const url = $("url").value.trim();
+    if (url) analyze({ url }, "", url);
+  });
+
+  Promise.all([getJson("/api/v1/techniques"), getJson("/api/v1/health")])
+    .then(([t, health]) => {
+      techniques = t.techniques;
+      maxBody = health.limits.max_body_bytes;
+      $("token-box").hidden = !health.auth_required;
+      $("model-name").textContent = `${health.model.name} ${health.model.version}`;
+      document.body.setAttribute("data-ready", "true");
+    })
+    .catch((e) => setStatus(`Cannot reach the server: ${e.message}`, "error"));
+})();
