@@ -35,7 +35,12 @@ def token_bio(offsets: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
     return tags
 
 
-def doc_windows(doc: Document, tok: TextTokenizer, size: int, stride: int) -> list[Window]:
+def doc_windows(
+    doc: Document, tok: TextTokenizer, size: int, stride: int, offset: int = 0
+) -> list[Window]:
+    """Training windows of ``size`` tokens every ``stride`` tokens. With ``offset`` > 0 the
+    grid starts ``offset`` tokens in (plus one window at the start), so that across epochs the
+    model sees each token at many positions and does not learn the window grid."""
     ids, offs = tok.encode(doc.text)
     if ids.size == 0:
         return []
@@ -48,7 +53,13 @@ def doc_windows(doc: Document, tok: TextTokenizer, size: int, stride: int) -> li
         if idx.size:
             tok_spans.append((int(idx[0]), int(idx[-1]), lab, ex))
     out = []
-    for a, b in windows(len(ids), size - 2, stride):
+    n = len(ids)
+    bounds = windows(n, size - 2, stride)
+    if 0 < offset < n:
+        bounds = [(0, min(n, size - 2))] + [
+            (a + offset, b + offset) for a, b in windows(n - offset, size - 2, stride)
+        ]
+    for a, b in bounds:
         w_ids = np.concatenate([[tok.cls_id], ids[a:b], [tok.sep_id]]).astype(np.int64)
         w_bio = np.concatenate([[-100], tags[a:b], [-100]]).astype(np.int64)
         sp = [

@@ -90,6 +90,7 @@ def write_head(det: Detector, path: Path) -> None:
     )
 
 
+RUNTIME_WINDOW, RUNTIME_STRIDE, RUNTIME_BATCH = 128, 112, 4
 MODEL_FILES = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
 
 
@@ -132,9 +133,11 @@ def export(
     meta: dict[str, Any] = {
         "name": name,
         "version": version,
-        "window": ck["config"]["window"],
-        "stride": 192,
-        "batch_size": 8,
+        # inference windows: 128 tokens every 112 run 1.7x faster than 256 every 192 on two
+        # cores (int8, ONNX Runtime) for -0.4 points of dev SI F1 (measured on the first model)
+        "window": RUNTIME_WINDOW,
+        "stride": RUNTIME_STRIDE,
+        "batch_size": RUNTIME_BATCH,
     }
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"

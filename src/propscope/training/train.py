@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from propscope.corpus.ptc import read_split
+from propscope.corpus.ptc import Document, read_split
 from propscope.evaluate import evaluate_docs
 from propscope.infer.tokenize import TextTokenizer
 from propscope.techniques import LABELS
@@ -45,6 +45,7 @@ class TrainConfig:
     tc_weight: float = 1.0
     class_weight_power: float = 0.5
     threads: int = 2
+    random_offsets: bool = False  # shift the window grid by a random offset every epoch
     swap_prob: float = 0.0  # chance, per article and epoch, of training on its name-swapped copy
     max_steps: int = 0  # 0: no limit (for smoke tests)
     limit_docs: int = 0  # 0: all documents (for smoke tests)
@@ -104,14 +105,15 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     if cfg.limit_docs:
         train_docs, dev_docs = train_docs[: cfg.limit_docs], dev_docs[: max(1, cfg.limit_docs // 4)]
     per_doc = [doc_windows(d, tok, cfg.window, cfg.train_stride) for d in train_docs]
+    aug_docs: list[Document | None] = [None] * len(train_docs)
     swapped: list[list[Window] | None] = [None] * len(train_docs)
     if cfg.swap_prob > 0:
         from propscope.audit.swap import augment_document, load_pairs
 
         pairs = load_pairs(None)
         for i, d in enumerate(train_docs):
-            aug = augment_document(d, pairs)
-            if aug is not None:
+            aug_docs[i] = augment_document(d, pairs)
+            if (aug := aug_docs[i]) is not None:
                 swapped[i] = doc_windows(aug, tok, cfg.window, cfg.train_stride)
     wins = [w for ws in per_doc for w in ws]
     n_swap = sum(1 for sw in swapped if sw is not None)
@@ -163,6 +165,16 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     rng = random.Random(cfg.seed)
     for epoch in range(start_epoch, cfg.epochs):
         det.train()
+        if cfg.random_offsets and epoch > 0:
+            per_doc, swapped = [], []
+            for d, aug in zip(train_docs, aug_docs, strict=True):
+                off = rng.randrange(cfg.train_stride)
+                per_doc.append(doc_windows(d, tok, cfg.window, cfg.train_stride, off))
+                swapped.append(
+                    None
+                    if aug is None
+                    else doc_windows(aug, tok, cfg.window, cfg.train_stride, off)
+                )
         wins = [
             w
             for ws, sw in zip(per_doc, swapped, strict=True)
