@@ -135,3 +135,17 @@ BY_LABEL: dict[str, Technique] = {t.label: t for t in TECHNIQUES}
 
 def is_technique(label: str) -> bool:
     return label in BY_LABEL
+
+
+def techniques_json() -> list[dict[str, str]]:
+    """Each technique as the API, the page and the standalone report show it."""
+    return [
+        {
+            "label": t.label,
+            "name": t.name,
+            "definition": t.definition,
+            "example": t.example,
+            "colour": t.colour,
+        }
+        for t in TECHNIQUES
+    ]

@@ -166,7 +166,10 @@ class OnnxModel:
         return cls(folder, meta, list(labels))
 
     # -- scores ---------------------------------------------------------------------------
-    def _run(self, ids_list: list[NDArray[np.int64]]) -> tuple[FArr, FArr]:
+    def pad_batch(
+        self, ids_list: list[NDArray[np.int64]]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """[CLS] ids [SEP], padded to the longest: (input_ids, attention_mask)."""
         tk = self.tokenizer
         n = max(len(x) for x in ids_list) + 2
         ids = np.full((len(ids_list), n), tk.pad_id, dtype=np.int64)
@@ -176,6 +179,10 @@ class OnnxModel:
             ids[i, 1 : len(x) + 1] = x
             ids[i, len(x) + 1] = tk.sep_id
             mask[i, : len(x) + 2] = 1
+        return ids, mask
+
+    def _run(self, ids_list: list[NDArray[np.int64]]) -> tuple[FArr, FArr]:
+        ids, mask = self.pad_batch(ids_list)
         hidden, logits = self.session.run(
             ["hidden", "si_logits"], {"input_ids": ids, "attention_mask": mask}
         )

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from propscope import __version__
-from propscope.techniques import TECHNIQUES
+from propscope.techniques import techniques_json
 from propscope.types import Analysis
 from propscope.web.static import STATIC_DIR  # the page's own files (no FastAPI import)
 
@@ -51,16 +51,7 @@ def _sha256(code: str) -> str:
 def report_data(items: list[tuple[str, Analysis]]) -> dict[str, Any]:
     """What the report embeds: the techniques and, per input, its analysis JSON with its text."""
     return {
-        "techniques": [
-            {
-                "label": t.label,
-                "name": t.name,
-                "definition": t.definition,
-                "example": t.example,
-                "colour": t.colour,
-            }
-            for t in TECHNIQUES
-        ],
+        "techniques": techniques_json(),
         "articles": [
             {"source": source, "analysis": {**a.to_dict(), "text": a.text, "source": source}}
             for source, a in items

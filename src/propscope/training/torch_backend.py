@@ -43,15 +43,7 @@ class TorchBackedModel(OnnxModel):
         self.b2 = d.tc2.bias.detach().float().numpy().copy()
 
     def _run(self, ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        tk = self.tokenizer
-        n = max(len(x) for x in ids_list) + 2
-        ids = np.full((len(ids_list), n), tk.pad_id, dtype=np.int64)
-        mask = np.zeros((len(ids_list), n), dtype=np.int64)
-        for i, x in enumerate(ids_list):
-            ids[i, 0] = tk.cls_id
-            ids[i, 1 : len(x) + 1] = x
-            ids[i, len(x) + 1] = tk.sep_id
-            mask[i, : len(x) + 2] = 1
+        ids, mask = self.pad_batch(ids_list)
         self.det.eval()
         with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             hidden, logits = self.det.encode(torch.from_numpy(ids), torch.from_numpy(mask))

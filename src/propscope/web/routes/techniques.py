@@ -6,30 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from propscope.techniques import TECHNIQUES
+from propscope.techniques import techniques_json
 from propscope.web.schemas import TechniquesOut
 
 router = APIRouter(prefix="/api/v1", tags=["reference"])
-
-
-def techniques_json() -> dict[str, Any]:
-    """What the page and the standalone report know about each technique."""
-    return {
-        "techniques": [
-            {
-                "label": t.label,
-                "name": t.name,
-                "definition": t.definition,
-                "example": t.example,
-                "colour": t.colour,
-            }
-            for t in TECHNIQUES
-        ]
-    }
 
 
 @router.get("/techniques", summary="The persuasion techniques", response_model=TechniquesOut)
 async def techniques() -> dict[str, Any]:
     """Label (as in the PTC corpus), human name, definition, example and display colour of each
     technique. Needs no token."""
-    return techniques_json()
+    return {"techniques": techniques_json()}
