@@ -220,10 +220,14 @@ class OnnxModel:
         assert hidden is not None and cls is not None
         return BlockStates(offs, probs, hidden, cls)
 
-    def _tc_probs(self, states: BlockStates, text: str, spans: Sequence[tuple[int, int]]) -> FArr:
+    def tc_logits(self, states: BlockStates, text: str, spans: Sequence[tuple[int, int]]) -> FArr:
+        """Span classifier logits (before the calibration temperature)."""
         feats = span_features(states, text, spans)
-        logits = gelu(feats @ self.w1 + self.b1) @ self.w2 + self.b2
-        return softmax(logits / self.cfg.temperature)
+        out: FArr = gelu(feats @ self.w1 + self.b1) @ self.w2 + self.b2
+        return out
+
+    def _tc_probs(self, states: BlockStates, text: str, spans: Sequence[tuple[int, int]]) -> FArr:
+        return softmax(self.tc_logits(states, text, spans) / self.cfg.temperature)
 
     # -- the Model protocol ----------------------------------------------------------------
     def detect(self, text: str) -> list[Span]:

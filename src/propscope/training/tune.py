@@ -13,13 +13,12 @@ from typing import Any
 import numpy as np
 
 from propscope.corpus.ptc import Document
-from propscope.decode.spans import DecoderConfig, decode_runs
+from propscope.decode.spans import DecoderConfig, confidence, decode_runs
 from propscope.evaluate import ece, span_correct
 from propscope.infer.onnx_model import (
     BlockStates,
     OnnxModel,
     softmax,
-    span_features,
     spans_from_scores,
 )
 from propscope.scoring import full_score, si_score, tc_score
@@ -44,15 +43,6 @@ def cache_states(model: OnnxModel, docs: list[Document]) -> list[Cached]:
     return out
 
 
-def _tc_logits(
-    model: OnnxModel, st: BlockStates, text: str, spans: list[tuple[int, int]]
-) -> np.ndarray:
-    from propscope.infer.onnx_model import gelu
-
-    f = span_features(st, text, spans)
-    return gelu(f @ model.w1 + model.b1) @ model.w2 + model.b2
-
-
 def score_config(
     model: OnnxModel, cache: list[Cached], cfg: DecoderConfig, *, with_full: bool = True
 ) -> dict[str, float]:
@@ -67,8 +57,7 @@ def score_config(
             si_rows.extend((s, e) for s, e, _ in runs)
             if runs and with_full:
                 probs = softmax(
-                    _tc_logits(model, st, c.doc.text, [(s, e) for s, e, _ in runs])
-                    / cfg.temperature
+                    model.tc_logits(st, c.doc.text, [(s, e) for s, e, _ in runs]) / cfg.temperature
                 )
                 full_rows.extend(
                     (sp.start, sp.end, sp.technique)
@@ -105,7 +94,7 @@ def gold_tc_logits(
             )
             if st is None:
                 continue
-            lg = _tc_logits(model, st, c.doc.text, [spans[i] for i in idx])
+            lg = model.tc_logits(st, c.doc.text, [spans[i] for i in idx])
             for i, row in zip(idx, lg, strict=True):
                 logits.append(row)
                 g = c.doc.spans[i]
@@ -152,6 +141,17 @@ def correctness(
     return x[:, 0], x[:, 1], np.asarray(ys)
 
 
+def confidences(
+    pred: dict[str, list[tuple[int, int, str, float, float]]],
+    cache: list[Cached],
+    cfg: DecoderConfig,
+) -> np.ndarray:
+    """The runtime's span confidence for each prediction, in the order of ``correctness``."""
+    return np.asarray(
+        [confidence(cfg, p_in, p_t) for c in cache for *_, p_in, p_t in pred.get(c.doc.id, [])]
+    )
+
+
 def fit_calibration(
     a_feat: np.ndarray, b_feat: np.ndarray, y: np.ndarray
 ) -> tuple[float, float, float]:
@@ -178,7 +178,7 @@ def raw_predictions(
             if not runs:
                 continue
             probs = softmax(
-                _tc_logits(model, st, c.doc.text, [(s, e) for s, e, _ in runs]) / cfg.temperature
+                model.tc_logits(st, c.doc.text, [(s, e) for s, e, _ in runs]) / cfg.temperature
             )
             for (s, e, p), row in zip(runs, probs, strict=True):
                 order = np.argsort(-row)
@@ -216,10 +216,10 @@ def tune(
     cfg = replace(cfg, second_label=best_full[1])
     raw = raw_predictions(model, cache, cfg)
     a_f, b_f, y = correctness(raw, cache)
-    before = ece(np.asarray([model_conf(cfg, a, b) for a, b in zip(a_f, b_f, strict=True)]), y)
+    before = ece(confidences(raw, cache, cfg), y)
     ca, cb, cc = fit_calibration(a_f, b_f, y)
     cfg = replace(cfg, calib_a=round(ca, 4), calib_b=round(cb, 4), calib_c=round(cc, 4))
-    after = ece(np.asarray([model_conf(cfg, a, b) for a, b in zip(a_f, b_f, strict=True)]), y)
+    after = ece(confidences(raw, cache, cfg), y)
     final = score_config(model, cache, cfg)
     report = {
         "si_f1": final["si_f1"],
@@ -233,8 +233,3 @@ def tune(
         "n_pred": final["n_pred"],
     }
     return cfg, report
-
-
-def model_conf(cfg: DecoderConfig, logit_p: float, log_pt: float) -> float:
-    z = cfg.calib_a * logit_p + cfg.calib_b * log_pt + cfg.calib_c
-    return 1.0 / (1.0 + math.exp(-z))
