@@ -68,6 +68,12 @@ class TinyPTC:
 
 
 @pytest.fixture
+def ptc_writer() -> Callable[[Path, str], Path]:
+    """``write_ptc`` itself, for tests that need a split other than dev."""
+    return write_ptc
+
+
+@pytest.fixture
 def ptc(tmp_path: Path) -> TinyPTC:
     """A fresh copy of the tiny PTC folder (split ``dev``) and the gold written into it."""
     root = write_ptc(tmp_path / "ptc")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,19 +17,10 @@ from propscope.training.export import export
 from propscope.training.train import TrainConfig, train
 
 
-def _write_ptc() -> Callable[[Path, str], Path]:
-    spec = importlib.util.spec_from_file_location(
-        "_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod.write_ptc  # type: ignore[no-any-return]
-
-
-def test_overfit_save_reload_predict(tmp_path: Path) -> None:
-    write_ptc = _write_ptc()
+def test_overfit_save_reload_predict(
+    tmp_path: Path, ptc_writer: Callable[[Path, str], Path]
+) -> None:
+    write_ptc = ptc_writer
     data = tmp_path / "ptc"
     write_ptc(data, "train")
     write_ptc(data, "dev")

@@ -14,17 +14,18 @@ class TextTokenizer:
         self.tok = Tokenizer.from_file(str(path))
         self.tok.no_truncation()
         self.tok.no_padding()
-        self.cls_id = self._special("[CLS]")
-        self.sep_id = self._special("[SEP]")
-        self.pad_id = self._special("[PAD]")
+        self.cls_id = self._special("[CLS]", "<s>")
+        self.sep_id = self._special("[SEP]", "</s>")
+        self.pad_id = self._special("[PAD]", "<pad>")
 
-    def _special(self, token: str) -> int:
-        i = self.tok.token_to_id(token)
-        if i is None:
-            from propscope.errors import Code, PropscopeError
+    def _special(self, token: str, alt: str) -> int:
+        """Id of a BERT-style special token, or of its RoBERTa/MPNet-style twin."""
+        for t in (token, alt):
+            if (i := self.tok.token_to_id(t)) is not None:
+                return int(i)
+        from propscope.errors import Code, PropscopeError
 
-            raise PropscopeError(Code.BAD_MODEL, f"tokenizer has no {token} token")
-        return int(i)
+        raise PropscopeError(Code.BAD_MODEL, f"tokenizer has no {token} token")
 
     def encode(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Token ids and (n, 2) character offsets of ``text`` (no special tokens)."""

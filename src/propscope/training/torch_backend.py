@@ -37,14 +37,17 @@ class TorchBackedModel(OnnxModel):
 
     def refresh_head(self) -> None:
         d = self.det
-        self.w1 = d.tc1.weight.detach().float().T.numpy().copy()
-        self.b1 = d.tc1.bias.detach().float().numpy().copy()
-        self.w2 = d.tc2.weight.detach().float().T.numpy().copy()
-        self.b2 = d.tc2.bias.detach().float().numpy().copy()
+        self.w1 = d.tc1.weight.detach().float().cpu().T.numpy().copy()
+        self.b1 = d.tc1.bias.detach().float().cpu().numpy().copy()
+        self.w2 = d.tc2.weight.detach().float().cpu().T.numpy().copy()
+        self.b2 = d.tc2.bias.detach().float().cpu().numpy().copy()
 
     def _run(self, ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         ids, mask = self.pad_batch(ids_list)
         self.det.eval()
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            hidden, logits = self.det.encode(torch.from_numpy(ids), torch.from_numpy(mask))
-        return hidden.float().numpy(), logits.float().numpy()
+        dev = next(self.det.parameters()).device
+        with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.bf16):
+            hidden, logits = self.det.encode(
+                torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev)
+            )
+        return hidden.float().cpu().numpy(), logits.float().cpu().numpy()

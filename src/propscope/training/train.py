@@ -47,6 +47,9 @@ class TrainConfig:
     threads: int = 2
     random_offsets: bool = False  # shift the window grid by a random offset every epoch
     swap_prob: float = 0.0  # chance, per article and epoch, of training on its name-swapped copy
+    device: str = "cpu"  # "cpu", "cuda" or "auto" (cuda where there is one)
+    pseudo: str = ""  # JSONL of machine-labelled articles (propscope.training.pseudo)
+    pseudo_epochs: int = 0  # the first epochs also train on them; the later ones on gold only
     max_steps: int = 0  # 0: no limit (for smoke tests)
     limit_docs: int = 0  # 0: all documents (for smoke tests)
 
@@ -82,6 +85,12 @@ def collate(batch: list[Window], pad_id: int) -> dict[str, torch.Tensor]:
     return out
 
 
+def pick_device(spec: str) -> torch.device:
+    if spec == "auto":
+        spec = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(spec)
+
+
 def log(out: Path, msg: str) -> None:
     line = f"{time.strftime('%H:%M:%S')} {msg}"
     print(line, flush=True)
@@ -95,6 +104,7 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
+    device = pick_device(cfg.device)
     if cfg.base == "tiny":  # a small random encoder, for tests of the training path
         base_dir, base_name, base_sha = minilm_path(), "tiny", "random"
     else:
@@ -115,6 +125,15 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
             aug_docs[i] = augment_document(d, pairs)
             if (aug := aug_docs[i]) is not None:
                 swapped[i] = doc_windows(aug, tok, cfg.window, cfg.train_stride)
+    pseudo_wins: list[Window] = []
+    if cfg.pseudo and cfg.pseudo_epochs:
+        from propscope.training.pseudo import read_pseudo
+
+        pseudo_docs = read_pseudo(Path(cfg.pseudo))
+        pseudo_wins = [
+            w for d in pseudo_docs for w in doc_windows(d, tok, cfg.window, cfg.train_stride)
+        ]
+        log(out, f"{len(pseudo_docs)} machine-labelled docs -> {len(pseudo_wins)} windows")
     wins = [w for ws in per_doc for w in ws]
     n_swap = sum(1 for sw in swapped if sw is not None)
     log(
@@ -133,15 +152,18 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
 
         det = tiny_detector(cfg.seed)
     else:
-        det = Detector(AutoModel.from_pretrained(str(base_dir)), len(LABELS))
+        det = Detector(AutoModel.from_pretrained(str(base_dir), dtype=torch.float32), len(LABELS))
+    det.to(device)
     enc_params = [p for n, p in det.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in det.named_parameters() if not n.startswith("encoder.")]
     opt = torch.optim.AdamW(
         [{"params": enc_params, "lr": cfg.lr}, {"params": head_params, "lr": cfg.head_lr}],
         weight_decay=cfg.weight_decay,
     )
-    steps_per_epoch = math.ceil(len(wins) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
+    total = sum(
+        math.ceil((len(wins) + (len(pseudo_wins) if e < cfg.pseudo_epochs else 0)) / cfg.batch_size)
+        for e in range(cfg.epochs)
+    )
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
     warm = max(1, int(total * cfg.warmup))
@@ -151,17 +173,22 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda)
     si_loss = nn.CrossEntropyLoss(ignore_index=-100)
-    tc_loss = nn.CrossEntropyLoss(weight=torch.tensor(cw, dtype=torch.float))
+    tc_loss = nn.CrossEntropyLoss(weight=torch.tensor(cw, dtype=torch.float, device=device))
     start_epoch, step, best = 0, 0, -1.0
     history: list[dict[str, Any]] = []
     if resume and (out / "last.pt").exists():
-        ck = torch.load(out / "last.pt", weights_only=False)
+        ck = torch.load(out / "last.pt", weights_only=False, map_location=device)
         det.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         sched.load_state_dict(ck["sched"])
         start_epoch, step, best, history = ck["epoch"], ck["step"], ck["best"], ck["history"]
         log(out, f"resumed at epoch {start_epoch}, step {step}")
-    meta = {"window": cfg.window, "stride": 192, "batch_size": 8, "bf16": cfg.bf16}
+    meta = {
+        "window": cfg.window,
+        "stride": 192,
+        "batch_size": 64 if device.type == "cuda" else 8,
+        "bf16": cfg.bf16,
+    }
     rng = random.Random(cfg.seed)
     for epoch in range(start_epoch, cfg.epochs):
         det.train()
@@ -180,6 +207,8 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
             for ws, sw in zip(per_doc, swapped, strict=True)
             for w in (sw if sw is not None and rng.random() < cfg.swap_prob else ws)
         ]
+        if epoch < cfg.pseudo_epochs:
+            wins = wins + pseudo_wins
         order = list(range(len(wins)))
         rng.shuffle(order)
         t0 = time.time()
@@ -187,8 +216,13 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
         for k in range(0, len(order), cfg.batch_size):
             if cfg.max_steps and step >= cfg.max_steps:
                 break
-            batch = collate([wins[i] for i in order[k : k + cfg.batch_size]], tok.pad_id)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            batch = {
+                key: t.to(device)
+                for key, t in collate(
+                    [wins[i] for i in order[k : k + cfg.batch_size]], tok.pad_id
+                ).items()
+            }
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 hidden, logits = det.encode(batch["input_ids"], batch["attention_mask"])
                 loss_si = si_loss(logits.float().reshape(-1, 3), batch["bio"].reshape(-1))
                 if len(batch["span_label"]):
@@ -201,7 +235,7 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
                     )
                     loss_tc = tc_loss(sl.float(), batch["span_label"])
                 else:
-                    loss_tc = torch.zeros(())
+                    loss_tc = torch.zeros((), device=device)
             loss = loss_si + cfg.tc_weight * loss_tc
             opt.zero_grad()
             loss.backward()

@@ -1,0 +1,192 @@
+"""Teacher -> machine labels -> student, in one resumable run (meant for a lent GPU).
+
+    python -m propscope.training.distill --ptc PTC --teacher-base DIR --student-base DIR \\
+        --news news.jsonl.gz --out DIR [--send DIR]
+
+1. ``teacher``: fine-tune the larger encoder (all-mpnet-base-v2) on PTC train.
+2. its decoder is tuned on dev, then it labels the unlabeled news articles (``pseudo.jsonl``).
+3. ``baseline``: the student encoder trained on gold only, with the same settings (control).
+4. ``student``: the student trained on gold + machine labels for the first epochs, then on
+   gold alone.
+Each stage is skipped when its result exists, so a stopped run resumes. ``report.json`` holds
+dev scores of each, with its decoder tuned on dev. ``--send`` writes the student checkpoint as
+float16 parts of at most 15 MB (``propscope.training.distill join`` puts them back together).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from propscope.corpus.ptc import read_split
+from propscope.infer.tokenize import TextTokenizer
+from propscope.training.train import TrainConfig, pick_device, train
+
+
+def _log(out: Path, msg: str) -> None:
+    line = f"{time.strftime('%H:%M:%S')} {msg}"
+    print(line, flush=True)
+    with (out / "distill.log").open("a") as f:
+        f.write(line + "\n")
+
+
+def load_torch_model(ckpt: Path, device: torch.device) -> Any:
+    from propscope.training.export import load_checkpoint
+    from propscope.training.torch_backend import TorchBackedModel
+
+    det, ck = load_checkpoint(ckpt)
+    det.to(device)
+    tok = TextTokenizer(Path(ck["base"]["path"]) / "tokenizer.json")
+    meta = {"window": 256, "stride": 192, "batch_size": 64, "bf16": True}
+    return TorchBackedModel(det, tok, meta)
+
+
+def tuned(
+    ckpt: Path, ptc: Path, device: torch.device, log: Any, limit: int = 0
+) -> tuple[Any, dict[str, Any]]:
+    from propscope.training.tune import tune
+
+    model = load_torch_model(ckpt, device)
+    dev = read_split(ptc, "dev")
+    cfg, rep = tune(model, dev[:limit] if limit else dev, log=lambda m: None)
+    model.cfg = cfg
+    log(f"{ckpt.parent.name}: tuned dev {json.dumps(rep)}")
+    return model, {**rep, "decoder": cfg.to_dict()}
+
+
+def send(ckpt: Path, dest: Path, part_bytes: int = 15_000_000) -> list[Path]:
+    ck = torch.load(ckpt, weights_only=False, map_location="cpu")
+    ck["model"] = {k: v.half() if v.is_floating_point() else v for k, v in ck["model"].items()}
+    ck.pop("opt", None)
+    tmp = dest / "student.pt"
+    dest.mkdir(parents=True, exist_ok=True)
+    torch.save(ck, tmp)
+    blob = tmp.read_bytes()
+    tmp.unlink()
+    parts = []
+    for k in range(0, len(blob), part_bytes):
+        p = dest / f"student.pt.{k // part_bytes:02d}"
+        p.write_bytes(blob[k : k + part_bytes])
+        parts.append(p)
+    return parts
+
+
+def join(parts: list[Path], out: Path, base_path: str) -> None:
+    """Reassemble sent parts into a float32 checkpoint whose base is ``base_path`` here."""
+    import io
+
+    blob = b"".join(p.read_bytes() for p in sorted(parts))
+    ck = torch.load(io.BytesIO(blob), weights_only=False, map_location="cpu")
+    ck["model"] = {k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()}
+    ck["base"] = {**ck["base"], "path": base_path}
+    torch.save(ck, out)
+
+
+def run(a: argparse.Namespace) -> None:
+    out: Path = a.out
+    out.mkdir(parents=True, exist_ok=True)
+    device = pick_device(a.device)
+    report_path = out / "report.json"
+    report: dict[str, Any] = json.loads(report_path.read_text()) if report_path.exists() else {}
+
+    def log(m: str) -> None:
+        _log(out, m)
+
+    def save() -> None:
+        report_path.write_text(json.dumps(report, indent=2))
+
+    common = TrainConfig(
+        device=str(device),
+        batch_size=a.batch_size,
+        threads=a.threads,
+        max_steps=a.max_steps,
+        limit_docs=a.limit_docs,
+    )
+    if not (out / "teacher" / "best.pt").exists() or "teacher" not in report:
+        cfg = replace(common, base=a.teacher_base, epochs=a.teacher_epochs, lr=a.teacher_lr)
+        log(f"teacher: {cfg}")
+        train(a.ptc, out / "teacher", cfg, resume=True)
+        _, report["teacher"] = tuned(out / "teacher" / "best.pt", a.ptc, device, log, a.limit_docs)
+        save()
+    pseudo = out / "pseudo.jsonl"
+    if not pseudo.exists():
+        from propscope.decode.spans import DecoderConfig
+        from propscope.training.pseudo import label_articles, read_news
+
+        model = load_torch_model(out / "teacher" / "best.pt", device)
+        model.cfg = DecoderConfig.from_dict(report["teacher"]["decoder"])
+        tmp = out / "pseudo.tmp"
+        stats = label_articles(model, read_news(a.news, a.news_limit), tmp, log=log)
+        tmp.rename(pseudo)
+        report["pseudo"] = stats
+        save()
+        del model
+    if "student" not in report:
+        cfg = replace(
+            common,
+            base=a.student_base,
+            epochs=a.student_epochs,
+            lr=a.student_lr,
+            pseudo=str(pseudo),
+            pseudo_epochs=a.pseudo_epochs,
+        )
+        log(f"student: {cfg}")
+        train(a.ptc, out / "student", cfg, resume=True)
+        _, report["student"] = tuned(out / "student" / "best.pt", a.ptc, device, log, a.limit_docs)
+        save()
+    if a.send and not (a.send / "student").exists():
+        parts = send(out / "student" / "best.pt", a.send / "student")
+        log(f"student: sent {len(parts)} parts to {a.send / 'student'}")
+    if a.baseline and "baseline" not in report:
+        cfg = replace(common, base=a.student_base, epochs=a.student_epochs, lr=a.student_lr)
+        train(a.ptc, out / "baseline", cfg, resume=True)
+        _, report["baseline"] = tuned(
+            out / "baseline" / "best.pt", a.ptc, device, log, a.limit_docs
+        )
+        save()
+    if a.send:
+        (a.send / "report.json").write_text(json.dumps(report, indent=2))
+    log(json.dumps(report))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="propscope.training.distill")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--ptc", type=Path, required=True)
+    r.add_argument("--teacher-base", required=True)
+    r.add_argument("--student-base", required=True)
+    r.add_argument("--news", type=Path, required=True)
+    r.add_argument("--news-limit", type=int, default=0)
+    r.add_argument("--out", type=Path, required=True)
+    r.add_argument("--send", type=Path, default=None)
+    r.add_argument("--device", default="auto")
+    r.add_argument("--threads", type=int, default=8)
+    r.add_argument("--batch-size", type=int, default=16)
+    r.add_argument("--teacher-epochs", type=int, default=8)
+    r.add_argument("--teacher-lr", type=float, default=4e-5)
+    r.add_argument("--student-epochs", type=int, default=8)
+    r.add_argument("--student-lr", type=float, default=8e-5)
+    r.add_argument("--pseudo-epochs", type=int, default=4)
+    r.add_argument("--baseline", action="store_true")
+    r.add_argument("--max-steps", type=int, default=0)
+    r.add_argument("--limit-docs", type=int, default=0)
+    j = sub.add_parser("join")
+    j.add_argument("parts", type=Path, nargs="+")
+    j.add_argument("--out", type=Path, required=True)
+    j.add_argument("--base-path", required=True)
+    a = ap.parse_args()
+    if a.cmd == "run":
+        run(a)
+    else:
+        join(a.parts, a.out, a.base_path)
+
+
+if __name__ == "__main__":
+    main()
