@@ -124,8 +124,11 @@ def export(
     name: str,
     version: str,
     int8: str = "auto",
+    notes: str = "",
     log: Any = print,
 ) -> dict[str, Any]:
+    """``notes`` (how the checkpoint was made, where the config cannot say) go into meta.json
+    and the model card."""
     det, ck = load_checkpoint(checkpoint)
     base = Path(ck["base"]["path"])
     out.mkdir(parents=True, exist_ok=True)
@@ -172,8 +175,8 @@ def export(
             else "none (fp32)",
             "base_encoder": ck["base"],
             "training": {
-                "data": "PTC (SemEval-2020 Task 11) train, 371 articles; "
-                "decoder tuned on dev (75 articles)",
+                "data": training_data(ck["config"]),
+                "notes": notes,
                 "config": ck["config"],
                 "commit": git_commit(),
                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -209,9 +212,24 @@ def retune(folder: Path, data: Path, log: Any = print) -> dict[str, Any]:
     return meta
 
 
+def training_data(config: dict[str, Any]) -> str:
+    text = "PTC (SemEval-2020 Task 11) train, 371 articles"
+    if config.get("pseudo") and config.get("pseudo_epochs"):
+        text += (
+            f", plus machine-labelled articles ({Path(config['pseudo']).name}) in the first "
+            f"{config['pseudo_epochs']} of {config['epochs']} epochs"
+        )
+    return text + "; decoder tuned on dev (75 articles)"
+
+
 def model_card(meta: dict[str, Any]) -> str:
     m = meta["metrics"]["dev"]
     d = meta["decoder"]
+    notes = (
+        f"\n- **How it was made**: {meta['training']['notes']}"
+        if meta["training"].get("notes")
+        else ""
+    )
     return f"""# {meta["name"]} {meta["version"]}
 
 Persuasion-technique detector for propscope: finds the spans of a text that use one of the
@@ -223,7 +241,7 @@ Persuasion-technique detector for propscope: finds the spans of a text that use 
 - **Runtime**: ONNX Runtime on CPU; quantization: {meta["quantization"]}. Windows of
   {meta["window"]} tokens every {meta["stride"]} tokens, stitched by character offsets.
 - **Training data**: {meta["training"]["data"]}. Commit `{meta["training"]["commit"]}`,
-  created {meta["training"]["created"]}.
+  created {meta["training"]["created"]}.{notes}
 
 ## Dev scores (PTC dev; the decoder's thresholds were chosen on dev, so these are optimistic)
 
@@ -244,7 +262,7 @@ tokens, second technique above {d["second_label"]}, TC temperature {d["temperatu
 
 ## Limits
 
-English news only; trained on 371 articles, so rare techniques (Bandwagon, Thought-terminating
+English news only; trained on 371 hand-labelled articles, so rare techniques (Bandwagon, Thought-terminating
 clichés, Whataboutism) are found rarely. Scores are confidences, calibrated on dev, that the span
 overlaps a gold span of the same technique.
 """
