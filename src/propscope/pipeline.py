@@ -12,6 +12,7 @@ from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
 from propscope.claims.quotes import Quote, find_quotes, quote_of
 from propscope.errors import Code, PropscopeError, Warn, warning
+from propscope.infer.threads import blas_single_thread
 from propscope.segment.sentences import split_sentences
 from propscope.types import Analysis, Claim, ModelInfo, Sentence, Span
 
@@ -75,7 +76,9 @@ class Pipeline:
 
     def pipe(self, texts: Iterable[str]) -> Iterator[Analysis]:
         for text in texts:
-            yield self._one(text)
+            with blas_single_thread():  # the encoder's threads keep the cores (infer/threads.py)
+                result = self._one(text)
+            yield result
 
     def _one(self, text: str) -> Analysis:
         warnings = []

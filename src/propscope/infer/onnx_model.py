@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from propscope.decode.spans import DecoderConfig, confidence, decode_runs
 from propscope.errors import Code, PropscopeError
 from propscope.infer.features import span_extras
+from propscope.infer.threads import blas_single_thread
 from propscope.infer.tokenize import TextTokenizer
 from propscope.segment.windows import blocks, windows
 from propscope.types import ModelInfo, Span
@@ -237,6 +238,10 @@ class OnnxModel:
         """Spans, and for each sentence its propaganda score (the highest probability that one
         of its tokens is inside a technique span) and check-worthiness score, in one pass.
         Each block of text is encoded once and dropped before the next (bounded memory)."""
+        with blas_single_thread():
+            return self._process(text, sentences)
+
+    def _process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
         spans: list[Span] = []
         sent_scores = [0.0] * len(sentences)
         claim_scores = [0.0] * len(sentences)
@@ -265,6 +270,10 @@ class OnnxModel:
         return DocScores(spans, sent_scores, claim_scores if self.claims_head is not None else None)
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
+        with blas_single_thread():
+            return self._classify(text, spans)
+
+    def _classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
         result: list[tuple[str, float] | None] = [None] * len(spans)
         for bs, be in blocks(text):
             mine = [i for i, (s, _e) in enumerate(spans) if bs <= s < be]

@@ -262,7 +262,7 @@ tokens, second technique above {d["second_label"]}, TC temperature {d["temperatu
 
 ## Limits
 
-English news only; trained on 371 hand-labelled articles, so rare techniques (Bandwagon, Thought-terminating
-clichés, Whataboutism) are found rarely. Scores are confidences, calibrated on dev, that the span
-overlaps a gold span of the same technique.
+English news only; trained on 371 hand-labelled articles, so rare techniques (Bandwagon,
+Thought-terminating clichés, Whataboutism) are found rarely. Scores are confidences, calibrated on
+dev, that the span overlaps a gold span of the same technique.
 """

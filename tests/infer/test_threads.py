@@ -1,0 +1,45 @@
+"""numpy's BLAS runs on one thread while propscope analyses, and as before outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from propscope.infer.onnx_model import OnnxModel
+from propscope.infer.threads import blas_single_thread
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model"
+
+
+def _blas_threads() -> list[int]:
+    return [int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_limit_holds_inside_and_is_restored() -> None:
+    np.ones((4, 4)) @ np.ones((4, 4))  # BLAS loaded
+    before = _blas_threads()
+    if not before:
+        pytest.skip("numpy reports no BLAS library to limit")
+    with blas_single_thread():
+        assert _blas_threads() == [1] * len(before)
+        with blas_single_thread():  # nested use is fine
+            assert _blas_threads() == [1] * len(before)
+    assert _blas_threads() == before
+
+
+def test_model_runs_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = OnnxModel.load(FIXTURE)
+    seen: list[list[int]] = []
+    run = model._run
+
+    def spy(ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        seen.append(_blas_threads())
+        return run(ids)
+
+    monkeypatch.setattr(model, "_run", spy)
+    model.process("They are evil thugs. A calm line here.", [(0, 20), (21, 38)])
+    model.classify("They are evil thugs.", [(9, 19)])
+    assert seen and all(set(s) <= {1} for s in seen)
