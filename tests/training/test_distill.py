@@ -56,6 +56,7 @@ def test_machine_labels_round_trip(tmp_path: Path) -> None:
     _news(news)
     arts = list(read_news(news))
     assert [a for a, _ in arts] == ["a", "c"]  # the article that overlaps PTC is left out
+    assert [a for a, _ in read_news(news, limit=1)] == ["a"]
     stats = label_articles(_Teacher(), iter(arts), tmp_path / "p.jsonl", log=lambda _m: None)  # type: ignore[arg-type]
     assert stats == {"articles": 2, "spans": 2}
     docs = read_pseudo(tmp_path / "p.jsonl")

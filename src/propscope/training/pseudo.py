@@ -23,14 +23,17 @@ def _open(path: Path) -> TextIO:
 
 
 def read_news(path: Path, limit: int = 0) -> Iterator[tuple[str, str]]:
-    """(id, text) of the articles of a JSONL file (``.gz`` too) with ``id`` and ``text``."""
+    """(id, text) of the first ``limit`` (0: all) articles of a JSONL file (``.gz`` too) with
+    ``id`` and ``text``, leaving out those that share a sentence with PTC."""
+    n = 0
     with _open(path) as f:
-        for n, line in enumerate(f):
+        for line in f:
             if limit and n >= limit:
                 return
             rec = json.loads(line)
-            if rec.get("ptc_sentence_overlap"):  # shares text with a PTC article
+            if rec.get("ptc_sentence_overlap"):
                 continue
+            n += 1
             yield str(rec["id"]), str(rec["text"])
 
 
