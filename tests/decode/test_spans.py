@@ -72,3 +72,15 @@ def test_spans_never_cross_a_line_break() -> None:
 
 def test_leading_possessive_is_trimmed() -> None:
     assert trim("Council's Shameful Betrayal", 7, 27) == (10, 27)
+
+
+def test_tail_of_a_word_after_its_apostrophe_is_trimmed() -> None:
+    text = "The Council's Shameful Betrayal"
+    assert text[trim(text, 12, 31)[0] :] == "Shameful Betrayal"  # starts at the "s" of "'s"
+    text = "They don't care at all"
+    assert text[slice(*trim(text, 10, 22))] == "care at all"  # starts at the "t" of "n't"
+    # an apostrophe that opens a quotation is not a word's tail
+    text = "He said 'never again'"
+    assert trim(text, 9, 20) == (9, 20)
+    # a word of its own after the apostrophe, with no space after it, stays
+    assert trim("rock'n", 5, 6) == (5, 6)

@@ -58,6 +58,14 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     if text.startswith(("'s ", "’s "), start) and start + 3 <= end:
         start += 3  # a possessive left over from the previous word
+    elif 1 < start < end and text[start - 1] in "'’" and text[start - 2].isalnum():
+        # the tail of a possessive or contraction ("Council's", "don't") cut after its
+        # apostrophe: the span starts after that word
+        k = start
+        while k < end and text[k].isalnum():
+            k += 1
+        if k < end and text[k].isspace():
+            start = k
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
