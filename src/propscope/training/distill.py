@@ -1,7 +1,7 @@
 """Teacher -> machine labels -> student, in one resumable run (meant for a lent GPU).
 
-    python -m propscope.training.distill --ptc PTC --teacher-base DIR --student-base DIR \\
-        --news news.jsonl.gz --out DIR [--send DIR]
+    python -m propscope.training.distill run --ptc PTC --teacher-base DIR --student-base DIR \\
+        --news news.jsonl.gz --out DIR [--send DIR] [--baseline]
 
 1. ``teacher``: fine-tune the larger encoder (all-mpnet-base-v2) on PTC train.
 2. its decoder is tuned on dev, then it labels the unlabeled news articles (``pseudo.jsonl``).
@@ -16,8 +16,8 @@ float16 parts of at most 15 MB (``propscope.training.distill join`` puts them ba
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,7 @@ import torch
 
 from propscope.corpus.ptc import read_split
 from propscope.infer.tokenize import TextTokenizer
-from propscope.training.train import TrainConfig, pick_device, train
-
-
-def _log(out: Path, msg: str) -> None:
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    with (out / "distill.log").open("a") as f:
-        f.write(line + "\n")
+from propscope.training.train import TrainConfig, log, pick_device, train
 
 
 def load_torch_model(ckpt: Path, device: torch.device) -> Any:
@@ -47,28 +40,25 @@ def load_torch_model(ckpt: Path, device: torch.device) -> Any:
     return TorchBackedModel(det, tok, meta)
 
 
-def tuned(
-    ckpt: Path, ptc: Path, device: torch.device, log: Any, limit: int = 0
-) -> tuple[Any, dict[str, Any]]:
+def tuned(ckpt: Path, ptc: Path, device: torch.device, log: Any, limit: int = 0) -> dict[str, Any]:
+    """Dev scores of a checkpoint with its decoder tuned on dev, and that decoder."""
     from propscope.training.tune import tune
 
     model = load_torch_model(ckpt, device)
     dev = read_split(ptc, "dev")
     cfg, rep = tune(model, dev[:limit] if limit else dev, log=lambda m: None)
-    model.cfg = cfg
     log(f"{ckpt.parent.name}: tuned dev {json.dumps(rep)}")
-    return model, {**rep, "decoder": cfg.to_dict()}
+    return {**rep, "decoder": cfg.to_dict()}
 
 
 def send(ckpt: Path, dest: Path, part_bytes: int = 15_000_000) -> list[Path]:
     ck = torch.load(ckpt, weights_only=False, map_location="cpu")
     ck["model"] = {k: v.half() if v.is_floating_point() else v for k, v in ck["model"].items()}
     ck.pop("opt", None)
-    tmp = dest / "student.pt"
+    buf = io.BytesIO()
+    torch.save(ck, buf)
+    blob = buf.getvalue()
     dest.mkdir(parents=True, exist_ok=True)
-    torch.save(ck, tmp)
-    blob = tmp.read_bytes()
-    tmp.unlink()
     parts = []
     for k in range(0, len(blob), part_bytes):
         p = dest / f"student.pt.{k // part_bytes:02d}"
@@ -79,8 +69,6 @@ def send(ckpt: Path, dest: Path, part_bytes: int = 15_000_000) -> list[Path]:
 
 def join(parts: list[Path], out: Path, base_path: str) -> None:
     """Reassemble sent parts into a float32 checkpoint whose base is ``base_path`` here."""
-    import io
-
     blob = b"".join(p.read_bytes() for p in sorted(parts))
     ck = torch.load(io.BytesIO(blob), weights_only=False, map_location="cpu")
     ck["model"] = {k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()}
@@ -95,8 +83,8 @@ def run(a: argparse.Namespace) -> None:
     report_path = out / "report.json"
     report: dict[str, Any] = json.loads(report_path.read_text()) if report_path.exists() else {}
 
-    def log(m: str) -> None:
-        _log(out, m)
+    def say(m: str) -> None:
+        log(out, m, "distill.log")
 
     def save() -> None:
         report_path.write_text(json.dumps(report, indent=2))
@@ -110,9 +98,9 @@ def run(a: argparse.Namespace) -> None:
     )
     if not (out / "teacher" / "best.pt").exists() or "teacher" not in report:
         cfg = replace(common, base=a.teacher_base, epochs=a.teacher_epochs, lr=a.teacher_lr)
-        log(f"teacher: {cfg}")
+        say(f"teacher: {cfg}")
         train(a.ptc, out / "teacher", cfg, resume=True)
-        _, report["teacher"] = tuned(out / "teacher" / "best.pt", a.ptc, device, log, a.limit_docs)
+        report["teacher"] = tuned(out / "teacher" / "best.pt", a.ptc, device, say, a.limit_docs)
         save()
     pseudo = out / "pseudo.jsonl"
     if not pseudo.exists():
@@ -122,7 +110,7 @@ def run(a: argparse.Namespace) -> None:
         model = load_torch_model(out / "teacher" / "best.pt", device)
         model.cfg = DecoderConfig.from_dict(report["teacher"]["decoder"])
         tmp = out / "pseudo.tmp"
-        stats = label_articles(model, read_news(a.news, a.news_limit), tmp, log=log)
+        stats = label_articles(model, read_news(a.news, a.news_limit), tmp, log=say)
         tmp.rename(pseudo)
         report["pseudo"] = stats
         save()
@@ -136,23 +124,21 @@ def run(a: argparse.Namespace) -> None:
             pseudo=str(pseudo),
             pseudo_epochs=a.pseudo_epochs,
         )
-        log(f"student: {cfg}")
+        say(f"student: {cfg}")
         train(a.ptc, out / "student", cfg, resume=True)
-        _, report["student"] = tuned(out / "student" / "best.pt", a.ptc, device, log, a.limit_docs)
+        report["student"] = tuned(out / "student" / "best.pt", a.ptc, device, say, a.limit_docs)
         save()
     if a.send and not (a.send / "student").exists():
         parts = send(out / "student" / "best.pt", a.send / "student")
-        log(f"student: sent {len(parts)} parts to {a.send / 'student'}")
+        say(f"student: sent {len(parts)} parts to {a.send / 'student'}")
     if a.baseline and "baseline" not in report:
         cfg = replace(common, base=a.student_base, epochs=a.student_epochs, lr=a.student_lr)
         train(a.ptc, out / "baseline", cfg, resume=True)
-        _, report["baseline"] = tuned(
-            out / "baseline" / "best.pt", a.ptc, device, log, a.limit_docs
-        )
+        report["baseline"] = tuned(out / "baseline" / "best.pt", a.ptc, device, say, a.limit_docs)
         save()
     if a.send:
         (a.send / "report.json").write_text(json.dumps(report, indent=2))
-    log(json.dumps(report))
+    say(json.dumps(report))
 
 
 def main() -> None:

@@ -91,10 +91,11 @@ def pick_device(spec: str) -> torch.device:
     return torch.device(spec)
 
 
-def log(out: Path, msg: str) -> None:
+def log(out: Path, msg: str, name: str = "train.log") -> None:
+    """Print ``msg`` with the time and append it to ``out/name``."""
     line = f"{time.strftime('%H:%M:%S')} {msg}"
     print(line, flush=True)
-    with (out / "train.log").open("a") as f:
+    with (out / name).open("a") as f:
         f.write(line + "\n")
 
 

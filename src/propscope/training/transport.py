@@ -24,7 +24,6 @@ BASE_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special
 
 
 def fp16_copy(name: str, out: Path) -> Path:
-    import torch
     from safetensors.torch import load_file, save_file
 
     from propscope.training.base import file_sha256, resolve_base
@@ -40,7 +39,6 @@ def fp16_copy(name: str, out: Path) -> Path:
         for k, v in load_file(str(src / "model.safetensors")).items()
     }
     save_file(weights, str(dst / "model.safetensors"), metadata={"format": "pt"})
-    del torch
     (dst / "SOURCE_SHA256").write_text(
         f"{src_name} {src_digest} {file_sha256(dst / 'model.safetensors')}\n"
     )
@@ -48,19 +46,19 @@ def fp16_copy(name: str, out: Path) -> Path:
 
 
 def news_subset(news: Path, limit: int) -> bytes:
-    """The first ``limit`` articles of the first shard that share no sentence with PTC."""
-    out = io.BytesIO()
-    n = 0
+    """JSONL (id, text) of the first ``limit`` articles, shards in name order, that share no
+    sentence with PTC."""
+    from propscope.training.pseudo import read_news
+
+    lines: list[str] = []
     for shard in sorted(news.glob("*.jsonl")):
-        for line in shard.open(encoding="utf-8"):
-            rec = json.loads(line)
-            if rec.get("ptc_sentence_overlap"):
-                continue
-            out.write((json.dumps({"id": rec["id"], "text": rec["text"]}) + "\n").encode())
-            n += 1
-            if n >= limit:
-                return out.getvalue()
-    return out.getvalue()
+        lines.extend(
+            json.dumps({"id": aid, "text": text}) + "\n"
+            for aid, text in read_news(shard, limit - len(lines))
+        )
+        if len(lines) >= limit:
+            break
+    return "".join(lines).encode()
 
 
 def pack(
