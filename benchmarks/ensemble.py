@@ -10,25 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from propscope.corpus.ptc import read_split
-from propscope.infer.onnx_model import OnnxModel
+from propscope.detector import DetectorModel
+from propscope.infer.encoder import AveragingEncoder, OnnxEncoder
+from propscope.models.folder import ModelFolder
 from propscope.training.tune import tune
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020/datasets"
 
 
-class Ensemble(OnnxModel):
-    def __init__(self, members: list[OnnxModel]) -> None:  # shares member 0, no super()
-        self.__dict__.update(members[0].__dict__)
-        self.members = members
-
-    def _run(self, ids_list: list[Any]) -> tuple[Any, Any]:
-        outs = [m._run(ids_list) for m in self.members]
-        return outs[0][0], np.mean([o[1] for o in outs], axis=0)
+def ensemble(folders: list[ModelFolder]) -> DetectorModel:
+    """Member 0's folder (tokenizer, runtime, span classifier) with every member's encoder."""
+    encoders = [OnnxEncoder(f.file("model.onnx")) for f in folders]
+    return DetectorModel.from_folder(folders[0], AveragingEncoder(encoders))
 
 
 def main() -> None:
@@ -37,11 +32,12 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     a = ap.parse_args()
     dev = read_split(a.data, "dev")
-    members = [OnnxModel.load(m) for m in a.models]
+    folders = [ModelFolder.read(m) for m in a.models]
+    members = [
+        (m.name, DetectorModel.from_folder(f)) for m, f in zip(a.models, folders, strict=True)
+    ]
     rows = []
-    for name, model in [(m.name, mm) for m, mm in zip(a.models, members, strict=True)] + [
-        ("ensemble", Ensemble(members))
-    ]:
+    for name, model in [*members, ("ensemble", ensemble(folders))]:
         _, rep = tune(model, dev, log=lambda _m: None)
         rows.append((name, rep))
         print(f"{name}: {json.dumps({k: round(v, 4) for k, v in rep.items()})}", flush=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 import propscope
+from propscope.decode.sentences import overlap_scores
+from propscope.model import DocScores
 from propscope.pipeline import Pipeline
 from propscope.types import ModelInfo, Span
 
@@ -24,6 +26,11 @@ class Stub:
 
     info = ModelInfo("stub", "0")
     is_baseline = False
+    claim_threshold = None
+
+    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+        spans = self.detect(text)
+        return DocScores(spans, overlap_scores(spans, sentences), None)
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = words

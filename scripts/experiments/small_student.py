@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from propscope.infer.onnx_model import OnnxModel
+from propscope.detector import DetectorModel
 from propscope.pipeline import DEFAULT_MODEL_DIR
 from propscope.training.base import minilm_path
 from propscope.training.export import export
@@ -67,7 +67,7 @@ def main() -> None:
     if not labels.exists():
         news = a.data / "unlabeled-news/allsides_abp_2015-2020.part-00-of-03.jsonl"
         articles = list(read_news(news, limit=5500))[4000:]  # the teacher labelled the first 4,000
-        label_articles(OnnxModel.load(DEFAULT_MODEL_DIR), iter(articles), labels)
+        label_articles(DetectorModel.load(DEFAULT_MODEL_DIR), iter(articles), labels)
     first = a.out / "pseudo500.jsonl"
     first.write_text("".join(labels.read_text().splitlines(keepends=True)[:500]))
     cfg = TrainConfig(base=str(base), epochs=3, pseudo=str(first), pseudo_epochs=3, threads=2)

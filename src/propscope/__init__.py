@@ -4,8 +4,7 @@ from propscope.errors import PropscopeError
 from propscope.pipeline import Pipeline, analyze, load
 from propscope.techniques import LABELS, TECHNIQUES
 from propscope.types import Analysis, Claim, Fact, ModelInfo, Sentence, Span
-
-__version__ = "0.1.0"
+from propscope.version import __version__
 
 __all__ = [
     "LABELS",
@@ -18,6 +17,7 @@ __all__ = [
     "PropscopeError",
     "Sentence",
     "Span",
+    "__version__",
     "analyze",
     "load",
 ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from propscope.decode.sentences import overlap_scores
+from propscope.model import DocScores
 from propscope.types import ModelInfo, Span
 
 _LEXICON: dict[str, tuple[str, ...]] = {
@@ -227,11 +229,25 @@ def _compile(words: Sequence[str]) -> re.Pattern[str]:
 _PATTERNS: dict[str, re.Pattern[str]] = {t: _compile(ws) for t, ws in _LEXICON.items()}
 
 
-class LexiconModel:
+class _Baseline:
+    """What the baselines share: spans only, sentence scores 1.0 where a span overlaps, no
+    check-worthiness head."""
+
+    is_baseline = True
+    claim_threshold: float | None = None
+
+    def detect(self, text: str) -> list[Span]:
+        raise NotImplementedError
+
+    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+        spans = self.detect(text)
+        return DocScores(spans, overlap_scores(spans, sentences), None)
+
+
+class LexiconModel(_Baseline):
     """Marks occurrences of charged words and phrases. A baseline, not a detector."""
 
     info = ModelInfo("propscope-lexicon-baseline", "0.1.0")
-    is_baseline = True
 
     def detect(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -253,11 +269,10 @@ class LexiconModel:
         return out
 
 
-class LinesModel:
+class LinesModel(_Baseline):
     """Every non-empty line is one span; every span is ``Loaded_Language``."""
 
     info = ModelInfo("propscope-lines-baseline", "0.1.0")
-    is_baseline = True
 
     def detect(self, text: str) -> list[Span]:
         spans: list[Span] = []

@@ -11,7 +11,8 @@ from numpy.typing import NDArray
 from propscope.corpus.ct24 import LabelledSentence
 from propscope.corpus.ptc import Document, read_split
 from propscope.errors import Code, PropscopeError
-from propscope.pipeline import Model
+from propscope.infer.threads import blas_single_thread
+from propscope.model import Model
 from propscope.scoring import full_score, si_score, tc_score
 from propscope.techniques import LABELS
 
@@ -36,6 +37,11 @@ def span_correct(span: tuple[int, int, str], gold: list[tuple[int, int, str]]) -
 
 
 def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
+    with blas_single_thread():
+        return _evaluate_docs(model, docs)
+
+
+def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
     # SI gold: the SI labels and the TC spans together (the scorer merges overlaps; on PTC
     # the merged TC spans equal the SI labels)
     gold_si = {d.id: [(s.start, s.end) for s in d.spans] + list(d.si_spans) for d in docs}
@@ -97,20 +103,21 @@ def evaluate(model: Model, data: Path, split: str = "dev") -> dict[str, Any]:
 
 
 def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any]:
-    """Precision, recall and F1 of the positive (check-worthy) class, each row scored alone."""
-    process = getattr(model, "process", None)
-    if process is None or getattr(model, "claims_head", None) is None:
+    """Precision, recall and F1 of the positive (check-worthy) class, each row scored alone as
+    one sentence; a row is predicted check-worthy when its score reaches the model's threshold."""
+    threshold = model.claim_threshold
+    if threshold is None:
         raise PropscopeError(
             Code.BAD_MODEL, f"model {model.info.name} has no check-worthiness head"
         )
-    threshold = float(getattr(model, "claim_threshold", 0.5))
     tp = fp = fn = 0
-    for r in rows:
-        scores = process(r.text, [(0, len(r.text))]).claim_scores
-        pred = bool(scores) and scores[0] >= threshold
-        tp += int(pred and r.label)
-        fp += int(pred and not r.label)
-        fn += int(r.label and not pred)
+    with blas_single_thread():
+        for r in rows:
+            scores = model.process(r.text, [(0, len(r.text))]).claim_scores or []
+            pred = bool(scores) and scores[0] >= threshold
+            tp += int(pred and r.label)
+            fp += int(pred and not r.label)
+            fn += int(r.label and not pred)
     p = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
@@ -149,18 +156,13 @@ def evaluate_sentences(
     overlaps it. Reports ROC AUC and precision/recall/F1 at ``threshold``."""
     from propscope.segment.sentences import split_sentences
 
-    process = getattr(model, "process", None)
     scores: list[float] = []
     gold: list[bool] = []
-    for d in docs:
-        sents = split_sentences(d.text)
-        if process is not None:
-            sc = list(process(d.text, sents).sentence_scores)
-        else:
-            spans = model.detect(d.text)
-            sc = [float(any(s.start < e and b < s.end for s in spans)) for b, e in sents]
-        scores.extend(sc)
-        gold.extend(any(g.start < e and b < g.end for g in d.spans) for b, e in sents)
+    with blas_single_thread():
+        for d in docs:
+            sents = split_sentences(d.text)
+            scores.extend(model.process(d.text, sents).sentence_scores)
+            gold.extend(any(g.start < e and b < g.end for g in d.spans) for b, e in sents)
     s, g = np.asarray(scores, dtype=np.float64), np.asarray(gold, dtype=bool)
     pred = s >= threshold
     tp = float((pred & g).sum())

@@ -1,88 +1,94 @@
-"""The analysis pipeline: text -> model spans -> records. Batch first: ``pipe`` streams."""
+"""The analysis pipeline: text -> sentences -> model scores -> spans, claims -> Analysis.
+
+Read in order, one analysis is:
+
+1. ``split_sentences`` (``segment/``): sentence offsets.
+2. ``model.process`` (``propscope.model.Model``): for the trained detector, block scores from
+   the encoder (``infer/``), decoded into spans with a calibrated confidence (``decode/``), a
+   propaganda score and a check-worthiness score per sentence.
+3. ``find_quotes`` (``claims/quotes``): which spans and claims sit in quoted or reported speech.
+4. ``assemble_claims`` (``claims/checkworthy``): sentences at or above the claims threshold,
+   with their checkable facts.
+5. ``build_profile``: counts per technique and per 1,000 words.
+
+Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a batch of one;
+``analyze_html`` and ``analyze_url`` analyse the main text of a page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
-from propscope.claims.facts import extract_facts_batch
+from propscope.claims.checkworthy import assemble_claims
 from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
-from propscope.claims.quotes import Quote, find_quotes, quote_of
-from propscope.errors import Code, PropscopeError, Warn, warning
+from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
+from propscope.corpus.html import extract_main_text
+from propscope.corpus.url import Fetched, FetchLimits, fetch_url
+from propscope.errors import Warn, warning
 from propscope.infer.threads import blas_single_thread
+from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model
 from propscope.segment.sentences import split_sentences
-from propscope.types import Analysis, Claim, ModelInfo, Sentence, Span
+from propscope.types import Analysis, ModelInfo, Sentence, Span
 
-DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "DocScores",
+    "Model",
+    "Pipeline",
+    "analyze",
+    "load",
+    "load_model",
+]
 
-
-class Model(Protocol):
-    info: ModelInfo
-    is_baseline: bool
-
-    def detect(self, text: str) -> list[Span]:
-        """Technique spans of a text (offsets into ``text``)."""
-        ...
-
-    def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
-        """Technique and confidence for each given span (subtask TC)."""
-        ...
-
-
-def load_model(spec: str | Path | None = None) -> Model:
-    """``None``: the shipped model (or the lexicon baseline where none is shipped);
-    ``builtin:lexicon`` / ``builtin:lines``; otherwise a model folder."""
-    from propscope.baseline import LexiconModel, LinesModel
-
-    if spec is None:
-        if (DEFAULT_MODEL_DIR / "meta.json").exists():
-            spec = DEFAULT_MODEL_DIR
-        else:
-            return LexiconModel()
-    if isinstance(spec, str) and spec.startswith("builtin:"):
-        name = spec.split(":", 1)[1]
-        if name == "lexicon":
-            return LexiconModel()
-        if name == "lines":
-            return LinesModel()
-        raise PropscopeError(
-            Code.BAD_MODEL, f"unknown built-in model {name!r} (choose lexicon or lines)"
-        )
-    path = Path(spec)
-    if not path.is_dir():
-        raise PropscopeError(Code.BAD_MODEL, "model folder not found", path=str(path))
-    from propscope.infer.onnx_model import OnnxModel
-
-    return OnnxModel.load(path)
+Fetch = Callable[[str, FetchLimits], Fetched]
 
 
 class Pipeline:
-    """text -> sentences -> model scores (spans, sentence and claim scores) -> quotes ->
-    facts of the check-worthy claims -> profile -> Analysis."""
-
     def __init__(self, model: Model, *, facts: bool = True) -> None:
         self.model = model
-        self.facts = facts
+        self.facts = facts  # spaCy facts of each claim (the costliest step after the encoder)
 
     @property
     def info(self) -> ModelInfo:
         return self.model.info
 
     def analyze(self, text: str) -> Analysis:
-        return next(iter(self.pipe([text])))
+        (analysis,) = self.pipe([text])  # runs the generator to its end: the BLAS limit is lifted
+        return analysis
 
-    def pipe(self, texts: Iterable[str]) -> Iterator[Analysis]:
-        for text in texts:
-            with blas_single_thread():  # the encoder's threads keep the cores (infer/threads.py)
-                result = self._one(text)
-            yield result
+    def pipe(self, items: Iterable[str | tuple[str, str]]) -> Iterator[Analysis]:
+        """Analyse texts, or ``(id, text)`` pairs (each analysis then carries its id), in order.
+        numpy's BLAS runs on one thread while the generator runs (``infer/threads.py``)."""
+        with blas_single_thread():
+            for item in items:
+                doc_id, text = (None, item) if isinstance(item, str) else item
+                yield self._analyze(text, doc_id=doc_id)
 
-    def _one(self, text: str) -> Analysis:
+    def analyze_html(self, html: str | bytes, *, source: str | None = None) -> Analysis:
+        """Analyse the main text of an HTML page; the analysis carries that text."""
+        extracted = extract_main_text(html)
+        with blas_single_thread():
+            a = self._analyze(extracted.text)
+        return replace(a, warnings=a.warnings + extracted.warnings, source=source, main_text=True)
+
+    def analyze_url(
+        self, url: str, *, limits: FetchLimits | None = None, fetch: Fetch | None = None
+    ) -> Analysis:
+        """Fetch an http(s) page (public addresses only unless ``limits.allow_private``: E046
+        for a refused address, E047 for a failed fetch) and analyse its main text."""
+        fetched = (fetch or fetch_url)(url, limits or FetchLimits())
+        if fetched.kind == "html":
+            return self.analyze_html(fetched.content, source=fetched.url)
+        with blas_single_thread():
+            a = self._analyze(str(fetched.content))
+        return replace(a, source=fetched.url, main_text=True)
+
+    def _analyze(self, text: str, *, doc_id: str | None = None) -> Analysis:
         warnings = []
-        if getattr(self.model, "is_baseline", False):
+        if self.model.is_baseline:
             warnings.append(
                 warning(
                     Warn.BASELINE_MODEL,
@@ -95,6 +101,7 @@ class Pipeline:
                 model=self.model.info,
                 profile=build_profile(text, [], [], 0),
                 warnings=tuple(warnings),
+                id=doc_id,
             )
         if not looks_english(text):
             warnings.append(
@@ -103,64 +110,42 @@ class Pipeline:
                 )
             )
         sentences = split_sentences(text)
-        process = getattr(self.model, "process", None)
-        claim_scores: list[float] | None = None
-        if process is not None:
-            scores = process(text, sentences)
-            spans, sent_scores = scores.spans, scores.sentence_scores
-            claim_scores = scores.claim_scores
-        else:
-            spans = self.model.detect(text)
-            sent_scores = [
-                float(any(s.start < e and b < s.end for s in spans)) for b, e in sentences
-            ]
+        scores = self.model.process(text, sentences)
         quotes = find_quotes(text)
         spans = sorted(
-            (_mark_quoted(s, quotes, text) for s in spans),
+            (_mark_quoted(s, quotes, text) for s in scores.spans),
             key=lambda s: (s.start, s.end, s.technique),
         )
-        claims: list[Claim] = []
-        if claim_scores is not None:
-            threshold = float(getattr(self.model, "claim_threshold", 0.5))
-            chosen = [i for i, c in enumerate(claim_scores) if c >= threshold]
-            regions = [sentences[i] for i in chosen]
-            facts = (
-                extract_facts_batch(text, regions)
-                if self.facts and regions
-                else [[] for _ in regions]
-            )
-            for i, fs in zip(chosen, facts, strict=True):
-                b, e = sentences[i]
-                q = quote_of(quotes, b, e)
-                claims.append(
-                    Claim(b, e, claim_scores[i], tuple(fs), q is not None, _speaker(q, text))
-                )
+        claims = assemble_claims(
+            text,
+            sentences,
+            scores.claim_scores,
+            self.model.claim_threshold,
+            quotes,
+            facts=self.facts,
+        )
         return Analysis(
             text=text,
             model=self.model.info,
             spans=tuple(spans),
             claims=tuple(claims),
             sentences=tuple(
-                Sentence(b, e, sc) for (b, e), sc in zip(sentences, sent_scores, strict=True)
+                Sentence(b, e, sc)
+                for (b, e), sc in zip(sentences, scores.sentence_scores, strict=True)
             ),
             profile=build_profile(text, spans, sentences, len(claims)),
             warnings=tuple(warnings),
+            id=doc_id,
         )
-
-
-def _speaker(q: Quote | None, text: str) -> str | None:
-    if q is None or q.speaker_start is None or q.speaker_end is None:
-        return None
-    return text[q.speaker_start : q.speaker_end]
 
 
 def _mark_quoted(span: Span, quotes: list[Quote], text: str) -> Span:
     q = quote_of(quotes, span.start, span.end)
-    return span if q is None else replace(span, quoted=True, speaker=_speaker(q, text))
+    return span if q is None else replace(span, quoted=True, speaker=speaker_of(q, text))
 
 
-def load(model: str | Path | None = None) -> Pipeline:
-    return Pipeline(load_model(model))
+def load(model: str | Path | None = None, *, facts: bool = True) -> Pipeline:
+    return Pipeline(load_model(model), facts=facts)
 
 
 def analyze(text: str, model: str | Path | None = None) -> Analysis:

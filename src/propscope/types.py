@@ -71,11 +71,16 @@ class Analysis:
     sentences: tuple[Sentence, ...] = ()
     profile: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[dict[str, str], ...] = ()
+    id: str | None = None  # the id given with the text to ``Pipeline.pipe``
+    source: str | None = None  # where the text came from (a URL, a file), where known
+    main_text: bool = False  # the text was extracted from HTML: the JSON carries it
 
-    def to_dict(self) -> dict[str, Any]:
-        """The analysis JSON (schema ``propscope.analysis/1``)."""
+    def to_dict(self, *, with_text: bool | None = None) -> dict[str, Any]:
+        """The analysis JSON (schema ``propscope.analysis/1``). It holds the analysed ``text``
+        where ``with_text`` (default: where the text was extracted from HTML, so that the
+        offsets index something the reader has), ``source`` and ``id`` where known."""
         t = self.text
-        return {
+        out: dict[str, Any] = {
             "schema": SCHEMA,
             "model": {"name": self.model.name, "version": self.model.version},
             "text_length": len(t),
@@ -113,3 +118,10 @@ class Analysis:
             "profile": dict(self.profile),
             "warnings": [dict(w) for w in self.warnings],
         }
+        if self.main_text if with_text is None else with_text:
+            out["text"] = t
+        if self.source is not None:
+            out["source"] = self.source
+        if self.id is not None:
+            out["id"] = self.id
+        return out

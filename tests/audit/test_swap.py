@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from propscope.audit.swap import (
     DEFAULT_PAIRS,
     Pair,
-    augment_document,
     load_pairs,
     map_back,
     map_forward,
@@ -20,6 +19,7 @@ from propscope.audit.swap import (
 )
 from propscope.corpus.ptc import Document, GoldSpan
 from propscope.errors import PropscopeError
+from propscope.training.augment import augment_document
 
 PAIRS = [
     Pair("us", "Democrats", "Republicans"),

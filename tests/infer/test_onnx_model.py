@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import propscope
+from propscope.detector import DetectorModel
 from propscope.errors import PropscopeError
-from propscope.infer.onnx_model import OnnxModel
 
 TEXT = "The so-called experts lied again.\nOur country deserves better, and everyone knows it."
 
@@ -31,7 +31,7 @@ def test_spans_index_the_original_text(tiny_model_dir: Path) -> None:
 
 
 def test_classify_gives_one_label_per_span(tiny_model_dir: Path) -> None:
-    model = OnnxModel.load(tiny_model_dir)
+    model = DetectorModel.load(tiny_model_dir)
     spans = [(4, 13), (14, 21), (34, 45)]
     out = model.classify(TEXT, spans)
     assert len(out) == 3
@@ -39,9 +39,9 @@ def test_classify_gives_one_label_per_span(tiny_model_dir: Path) -> None:
 
 
 def test_long_text_is_split_into_windows(tiny_model_dir: Path) -> None:
-    model = OnnxModel.load(tiny_model_dir)
+    model = DetectorModel.load(tiny_model_dir)
     text = " ".join(f"word{i}" for i in range(400))
-    states = model.block_states(text, 0, len(text))
+    states = model.scorer.score_block(text, 0, len(text))
     assert states is not None
     # every token got a probability row from some window, and offsets are increasing
     assert (states.probs.sum(1) > 0.99).all()
@@ -58,7 +58,7 @@ def test_tampered_model_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None
     head = (bad / "tc_head.npz").read_bytes()
     (bad / "tc_head.npz").write_bytes(head[:-1] + bytes([head[-1] ^ 1]))
     with pytest.raises(PropscopeError) as info:
-        OnnxModel.load(bad)
+        DetectorModel.load(bad)
     assert info.value.code.value == "E020"
     assert "sha256" in info.value.message
 
@@ -74,7 +74,7 @@ def test_incomplete_model_folder_is_refused(tiny_model_dir: Path, tmp_path: Path
 
 def test_meta_records_the_decoder(tiny_model_dir: Path) -> None:
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
-    assert OnnxModel.load(tiny_model_dir).cfg.threshold == meta["decoder"]["threshold"]
+    assert DetectorModel.load(tiny_model_dir).cfg.threshold == meta["decoder"]["threshold"]
 
 
 def test_analysing_never_imports_torch(tiny_model_dir: Path) -> None:

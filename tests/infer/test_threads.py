@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from propscope.infer.onnx_model import OnnxModel
+import propscope
+from propscope.detector import DetectorModel
 from propscope.infer.threads import blas_single_thread
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model"
@@ -30,16 +31,21 @@ def test_limit_holds_inside_and_is_restored() -> None:
     assert _blas_threads() == before
 
 
-def test_model_runs_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = OnnxModel.load(FIXTURE)
+def test_analysis_runs_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    nlp = propscope.load(FIXTURE)
+    model = nlp.model
+    assert isinstance(model, DetectorModel)
     seen: list[list[int]] = []
-    run = model._run
+    encoder = model.scorer.encoder
+    run = encoder.run
 
-    def spy(ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def spy(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         seen.append(_blas_threads())
-        return run(ids)
+        return run(ids, mask)
 
-    monkeypatch.setattr(model, "_run", spy)
-    model.process("They are evil thugs. A calm line here.", [(0, 20), (21, 38)])
-    model.classify("They are evil thugs.", [(9, 19)])
+    monkeypatch.setattr(encoder, "run", spy)
+    before = _blas_threads()
+    nlp.analyze("They are evil thugs. A calm line here.")
+    list(nlp.pipe(["They are evil thugs.", ("b", "A calm line here.")]))
     assert seen and all(set(s) <= {1} for s in seen)
+    assert _blas_threads() == before  # lifted once the analyses are done

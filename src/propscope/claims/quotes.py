@@ -87,6 +87,13 @@ def quote_of(quotes: Iterable[Quote], start: int, end: int) -> Quote | None:
     return best
 
 
+def speaker_of(q: Quote | None, text: str) -> str | None:
+    """The speaker's words, where the quote has a known speaker."""
+    if q is None or q.speaker_start is None or q.speaker_end is None:
+        return None
+    return text[q.speaker_start : q.speaker_end]
+
+
 # --- quotation marks ---------------------------------------------------------------------
 
 

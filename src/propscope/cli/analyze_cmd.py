@@ -12,7 +12,8 @@ from rich.console import Console
 
 from propscope.cli.common import MODEL_HELP, get_model
 from propscope.corpus.ptc import article_id
-from propscope.corpus.text import read_stdin, read_text
+from propscope.corpus.text import read_bytes, read_stdin, read_text
+from propscope.corpus.url import FetchLimits
 from propscope.errors import PropscopeError
 from propscope.pipeline import Pipeline
 from propscope.report.html import render_html
@@ -30,7 +31,11 @@ class Format(str, Enum):
 
 def analyze_cli(
     files: Annotated[
-        list[str] | None, typer.Argument(help="Text files to analyse; '-' or nothing reads stdin.")
+        list[str] | None,
+        typer.Argument(
+            help="Text or HTML files (.html, .htm: their main text), http(s):// URLs; "
+            "'-' or nothing reads stdin."
+        ),
     ] = None,
     fmt: Annotated[
         Format,
@@ -41,38 +46,55 @@ def analyze_cli(
         ),
     ] = Format.text,
     model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option("--allow-private-urls", help="Let URLs reach loopback and private addresses."),
+    ] = False,
 ) -> None:
     """Analyse texts and show the persuasion techniques they use, span by span."""
-    failures = analyze_files(files or ["-"], fmt, model)
+    failures = analyze_files(files or ["-"], fmt, model, allow_private_urls=allow_private_urls)
     if failures:
         raise typer.Exit(1)
 
 
-def _read(source: str) -> str:
-    return read_stdin() if source == "-" else read_text(Path(source))
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
-def analyze_files(sources: list[str], fmt: Format, model_spec: str | None) -> list[PropscopeError]:
+def _analyze(pipeline: Pipeline, source: str, limits: FetchLimits) -> Analysis:
+    """One input: stdin, a URL (fetched, main text), an HTML file (main text) or a text file."""
+    if source == "-":
+        return pipeline.analyze(read_stdin())
+    if source.lower().startswith(("http://", "https://")):
+        return pipeline.analyze_url(source, limits=limits)
+    path = Path(source)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return pipeline.analyze_html(read_bytes(path))
+    return pipeline.analyze(read_text(path))
+
+
+def analyze_files(
+    sources: list[str], fmt: Format, model_spec: str | None, *, allow_private_urls: bool = False
+) -> list[PropscopeError]:
     """Analyse every readable source; report each failure at the end; return the failures."""
     pipeline = Pipeline(get_model(model_spec))
+    limits = FetchLimits(allow_private=allow_private_urls)
     out = Console(soft_wrap=False, highlight=False)
     failures: list[PropscopeError] = []
     done: list[tuple[str, Analysis]] = []
     for src in sources:
         name = "<stdin>" if src == "-" else src
         try:
-            text = _read(src)
+            analysis = _analyze(pipeline, src, limits)
         except PropscopeError as exc:
             failures.append(exc)
             print(f"error: {exc.render()}", file=sys.stderr)
             continue
-        analysis = pipeline.analyze(text)
         if fmt in (Format.json, Format.html):
             done.append((name, analysis))
         elif fmt is Format.jsonl:
             sys.stdout.write(render_jsonl(name, analysis) + "\n")
         elif fmt is Format.ptc:
-            aid = "stdin" if src == "-" else article_id(Path(src))
+            aid = "stdin" if src == "-" or "://" in src else article_id(Path(src))
             sys.stdout.write(render_ptc(aid, analysis))
         else:
             print_text(out, analysis, name if len(sources) > 1 else None)

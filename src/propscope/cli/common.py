@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import typer
-
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Model, load_model
 
@@ -38,8 +36,3 @@ def write_out(path: Path, content: str) -> None:
         raise PropscopeError(
             Code.UNREADABLE, f"cannot write file: {exc.strerror or exc}", path=str(path)
         ) from None
-
-
-def fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)

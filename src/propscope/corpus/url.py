@@ -18,8 +18,8 @@ from typing import Literal
 
 import httpx
 
-from propscope import __version__
 from propscope.errors import Code, PropscopeError
+from propscope.version import __version__
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[str]]

@@ -1,13 +1,23 @@
-"""Turn per-token span probabilities into character spans of the original text."""
+"""Turn block scores into character spans of the original text: the one decoder.
+
+``decode_block`` (token scores -> runs -> techniques -> candidates) and ``calibrate``
+(candidates -> spans with a confidence) are all the runtime, tuning, training's per-epoch
+evaluation and the ensemble benchmark use, so tuning sweeps exactly the shipped decoder.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from propscope.infer.heads import softmax
+from propscope.infer.scores import BlockScores
+from propscope.types import Span
 
 _TRIM = " \t\r\n\u00a0\ufeff.,:;"
 
@@ -107,3 +117,67 @@ def decode_runs(
             p = float(p_in[a : b + 1][toks].mean()) if toks.any() else float(p_in[a : b + 1].mean())
             out.append((s, e, p))
     return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A decoded span and technique before calibration: the mean probability that its tokens
+    are inside a span, and the technique's probability (after the temperature)."""
+
+    start: int
+    end: int
+    technique: str
+    p_inside: float
+    p_technique: float
+
+
+TechniqueLogits = Callable[["BlockScores", str, Sequence[tuple[int, int]]], NDArray[np.float32]]
+
+
+def label_runs(
+    runs: list[tuple[int, int, float]],
+    probs: NDArray[np.float32],
+    labels: Sequence[str],
+    cfg: DecoderConfig,
+) -> list[Candidate]:
+    """Each run with its best technique, and with its second best where that one's
+    probability exceeds ``cfg.second_label``."""
+    out: list[Candidate] = []
+    for (s, e, p), row in zip(runs, probs, strict=True):
+        order = np.argsort(-row)
+        for rank, j in enumerate(order[:2]):
+            if rank == 1 and row[j] <= cfg.second_label:
+                break
+            out.append(Candidate(s, e, labels[int(j)], p, float(row[j])))
+    return out
+
+
+def technique_probs(logits: NDArray[np.float32], cfg: DecoderConfig) -> NDArray[np.float32]:
+    """The span classifier's logits -> technique probabilities, with the calibration temperature."""
+    return softmax(logits / cfg.temperature)
+
+
+def decode_block(
+    scores: BlockScores,
+    text: str,
+    cfg: DecoderConfig,
+    labels: Sequence[str],
+    technique_logits: TechniqueLogits,
+) -> list[Candidate]:
+    """The decoder: one block's token scores -> candidate spans with their techniques.
+
+    Runs of tokens inside a span (``decode_runs``) are classified by ``technique_logits`` (the
+    span classifier) and labelled (``label_runs``); ``calibrate`` then turns them into spans."""
+    runs = decode_runs(scores.p_inside, scores.probs[:, 1], scores.offsets, text, cfg)
+    if not runs:
+        return []
+    logits = technique_logits(scores, text, [(s, e) for s, e, _ in runs])
+    return label_runs(runs, technique_probs(logits, cfg), labels, cfg)
+
+
+def calibrate(candidates: Sequence[Candidate], cfg: DecoderConfig) -> list[Span]:
+    """Spans with their calibrated confidence (``confidence``)."""
+    return [
+        Span(c.start, c.end, c.technique, confidence(cfg, c.p_inside, c.p_technique))
+        for c in candidates
+    ]

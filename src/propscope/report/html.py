@@ -12,11 +12,12 @@ import base64
 import hashlib
 import html
 import json
+from dataclasses import replace
 from typing import Any
 
-from propscope import __version__
 from propscope.techniques import techniques_json
 from propscope.types import Analysis
+from propscope.version import __version__
 from propscope.web.static import STATIC_DIR  # the page's own files (no FastAPI import)
 
 
@@ -53,7 +54,7 @@ def report_data(items: list[tuple[str, Analysis]]) -> dict[str, Any]:
     return {
         "techniques": techniques_json(),
         "articles": [
-            {"source": source, "analysis": {**a.to_dict(), "text": a.text, "source": source}}
+            {"source": source, "analysis": replace(a, source=source).to_dict(with_text=True)}
             for source, a in items
         ],
     }

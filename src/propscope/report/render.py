@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Console, Group
@@ -14,10 +15,10 @@ from propscope.types import Analysis
 
 
 def to_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
-    d = analysis.to_dict()
-    if source is not None:
-        d["source"] = source
-    return d
+    """The analysis JSON, naming ``source`` where the analysis does not name its own (a URL)."""
+    if source is not None and analysis.source is None:
+        analysis = replace(analysis, source=source)
+    return analysis.to_dict()
 
 
 def render_json(items: list[tuple[str, Analysis]], *, as_list: bool | None = None) -> str:

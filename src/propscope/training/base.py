@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from propscope.errors import Code, PropscopeError
-from propscope.infer.onnx_model import sha256_of
+from propscope.models.folder import sha256_of
 
 KNOWN_SHA256 = {
     "all-MiniLM-L6-v2": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",

@@ -3,15 +3,15 @@
 The encoder stays as shipped (frozen); a small MLP reads the [mean, max] of a sentence's hidden
 states. Trained on CT24 train, threshold chosen on dev, reported on dev-test.
 
-    python -m propscope.training.claims --model src/propscope/models/default \\
+    propscope train-claims --model src/propscope/models/default \\
         --data ../shared/data/ct24-checkworthy-english
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,14 +20,17 @@ import torch
 from torch import nn
 
 from propscope.corpus.ct24 import LabelledSentence, find_split, read_tsv
-from propscope.infer.onnx_model import OnnxModel, sentence_features, sha256_of
+from propscope.detector import DetectorModel
+from propscope.infer.features import sentence_features
+from propscope.infer.heads import MlpHead
+from propscope.models.folder import ClaimsSettings, ModelFolder
 
 
-def featurise(model: OnnxModel, rows: list[LabelledSentence]) -> np.ndarray:
+def featurise(model: DetectorModel, rows: list[LabelledSentence]) -> np.ndarray:
     h = None
     out: list[np.ndarray] = []
     for r in rows:
-        st = model.block_states(r.text, 0, len(r.text))
+        st = model.scorer.score_block(r.text, 0, len(r.text))
         if st is None:
             out.append(np.zeros(2 * (h or 384), dtype=np.float32))
             continue
@@ -87,44 +90,36 @@ def train_head(
     return net, best[2]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", type=Path, required=True)
-    ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--seed", type=int, default=13)
-    args = ap.parse_args()
-    model = OnnxModel.load(args.model)
+def train_claims(folder_path: Path, data: Path, seed: int = 13, log: Any = print) -> dict[str, Any]:
+    """Train the head on a model folder's features and write it into the folder (the model
+    card and hashes are redone). Returns the threshold and dev/dev-test scores."""
+    folder = ModelFolder.read(folder_path)
+    model = DetectorModel.from_folder(folder)
     t0 = time.time()
-    splits = {s: read_tsv(find_split(args.data, s)) for s in ("train", "dev", "dev-test")}
+    splits = {s: read_tsv(find_split(data, s)) for s in ("train", "dev", "dev-test")}
     feats = {s: featurise(model, rows) for s, rows in splits.items()}
     labels = {s: np.array([r.label for r in rows]) for s, rows in splits.items()}
-    print(f"features in {time.time() - t0:.0f}s", flush=True)
-    net, th = train_head(feats["train"], labels["train"], feats["dev"], labels["dev"], args.seed)
+    log(f"features in {time.time() - t0:.0f}s")
+    net, th = train_head(feats["train"], labels["train"], feats["dev"], labels["dev"], seed)
     net.eval()
     res = {}
     with torch.no_grad():
         for s in ("dev", "dev-test"):
             p = torch.sigmoid(net(torch.from_numpy(feats[s]).float()).squeeze(1)).numpy()
             res[s] = prf(p >= th, labels[s].astype(bool))
-    print(json.dumps({"threshold": th, **res}, indent=2))
+    log(json.dumps({"threshold": th, **res}, indent=2))
     first, last = cast(nn.Linear, net[0]), cast(nn.Linear, net[3])
-    np.savez(
-        args.model / "claims_head.npz",
+    head = MlpHead.of(
         w1=first.weight.detach().T.numpy(),
         b1=first.bias.detach().numpy(),
         w2=last.weight.detach().T.numpy(),
         b2=last.bias.detach().numpy(),
     )
-    meta = json.loads((args.model / "meta.json").read_text())
-    meta["claims"] = {
-        "threshold": round(th, 3),
-        "data": "CT24 check-worthiness (English): head trained on train, threshold on dev",
-        "metrics": res,
-        "seed": args.seed,
-    }
-    meta["sha256"]["claims_head.npz"] = sha256_of(args.model / "claims_head.npz")
-    (args.model / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    main()
+    claims = ClaimsSettings(
+        threshold=round(th, 3),
+        data="CT24 check-worthiness (English): head trained on train, threshold on dev",
+        metrics=res,
+        seed=seed,
+    )
+    folder.update(replace(folder.meta, claims=claims), {"claims_head.npz": head})
+    return {"threshold": th, **res}

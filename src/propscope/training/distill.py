@@ -31,13 +31,12 @@ from propscope.training.train import TrainConfig, log, pick_device, train
 
 def load_torch_model(ckpt: Path, device: torch.device) -> Any:
     from propscope.training.export import load_checkpoint
-    from propscope.training.torch_backend import TorchBackedModel
+    from propscope.training.torch_backend import TRAINING_RUNTIME, torch_model
 
     det, ck = load_checkpoint(ckpt)
     det.to(device)
     tok = TextTokenizer(Path(ck["base"]["path"]) / "tokenizer.json")
-    meta = {"window": 256, "stride": 192, "batch_size": 64, "bf16": True}
-    return TorchBackedModel(det, tok, meta)
+    return torch_model(det, tok, replace(TRAINING_RUNTIME, batch_size=64), bf16=True)
 
 
 def tuned(ckpt: Path, ptc: Path, device: torch.device, log: Any, limit: int = 0) -> dict[str, Any]:

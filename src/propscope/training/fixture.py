@@ -1,75 +1,63 @@
-"""A tiny, randomly initialised detector: for fast tests of the runtime and the export path.
+"""A tiny, randomly initialised detector folder: for fast tests of the runtime.
 
-python -m propscope.training.fixture tests/fixtures/tiny-model
+    propscope fixture tests/fixtures/tiny-model
+
+The checked-in ``tests/fixtures/tiny-model`` was made this way; its outputs are pinned by
+``tests/test_golden.py``.
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from propscope.techniques import LABELS
+from propscope.decode.spans import DecoderConfig
+from propscope.infer.heads import MlpHead
+from propscope.infer.scores import RuntimeSettings
+from propscope.models.folder import ClaimsSettings, ModelFolder, ModelMeta
 from propscope.training.base import minilm_path
-from propscope.training.export import export_onnx, write_folder
-from propscope.training.model import Detector
+from propscope.training.export import export_onnx
+from propscope.training.model import Detector, tc_head_of, tiny_detector
+
+TINY_META = ModelMeta(
+    name="propscope-tiny-fixture",
+    version="0",
+    runtime=RuntimeSettings(window=32, stride=24, batch_size=4),
+    decoder=DecoderConfig(threshold=0.3),
+    # every sentence is a claim: exercises the facts path
+    claims=ClaimsSettings(threshold=0.0, data="random weights (a test fixture)"),
+)
 
 
-def tiny_detector(seed: int = 0) -> Detector:
-    from transformers import BertConfig, BertModel
-
-    torch.manual_seed(seed)
-    cfg = BertConfig(
-        vocab_size=30522,
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=512,
+def random_claims_head(hidden: int, seed: int = 0) -> MlpHead:
+    rng = np.random.default_rng(seed)
+    return MlpHead.of(
+        w1=rng.normal(0, 0.1, (2 * hidden, 8)),
+        b1=np.zeros(8),
+        w2=rng.normal(0, 0.1, (8, 1)),
+        b2=np.zeros(1),
     )
-    det = Detector(BertModel(cfg, add_pooling_layer=False), len(LABELS), hidden=16)
-    det.eval()
-    return det
 
 
-TINY_META = {
-    "name": "propscope-tiny-fixture",
-    "version": "0",
-    "window": 32,
-    "stride": 24,
-    "batch_size": 4,
-    "decoder": {"threshold": 0.3},
-    "claims": {"threshold": 0.0},  # every sentence is a claim: exercises the facts path
-}
+def write_tiny(det: Detector, out: Path, meta: ModelMeta = TINY_META, seed: int = 0) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        onnx = Path(tmp) / "model.onnx"
+        export_onnx(det, onnx)
+        ModelFolder.write(
+            out,
+            meta,
+            {
+                "model.onnx": onnx,
+                "tokenizer.json": minilm_path() / "tokenizer.json",
+                "tc_head.npz": tc_head_of(det),
+                "claims_head.npz": random_claims_head(det.encoder.config.hidden_size, seed),
+            },
+        )
 
 
 def build(out: Path, seed: int = 0) -> Detector:
     det = tiny_detector(seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        onnx = Path(tmp) / "model.onnx"
-        export_onnx(det, onnx)
-        rng = np.random.default_rng(seed)
-        h = det.encoder.config.hidden_size
-        np.savez(
-            Path(tmp) / "claims_head.npz",
-            w1=rng.normal(0, 0.1, (2 * h, 8)).astype(np.float32),
-            b1=np.zeros(8, np.float32),
-            w2=rng.normal(0, 0.1, (8, 1)).astype(np.float32),
-            b2=np.zeros(1, np.float32),
-        )
-        write_folder(
-            det,
-            minilm_path() / "tokenizer.json",
-            out,
-            TINY_META,
-            onnx,
-            extra=[Path(tmp) / "claims_head.npz"],
-        )
+    write_tiny(det, out, seed=seed)
     return det
-
-
-if __name__ == "__main__":
-    build(Path(sys.argv[1]))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from propscope.corpus.ptc import Document, GoldSpan
-from propscope.infer.onnx_model import OnnxModel
+from propscope.model import Model
 
 
 def _open(path: Path) -> TextIO:
@@ -38,7 +38,7 @@ def read_news(path: Path, limit: int = 0) -> Iterator[tuple[str, str]]:
 
 
 def label_articles(
-    model: OnnxModel, articles: Iterator[tuple[str, str]], out: Path, log: Any = print
+    model: Model, articles: Iterator[tuple[str, str]], out: Path, log: Any = print
 ) -> dict[str, int]:
     docs = spans = 0
     with out.open("w", encoding="utf-8") as f:

@@ -1,53 +1,57 @@
-"""Run a Detector through the runtime's own windowing and decoding (for dev evaluation)."""
+"""A PyTorch detector behind the runtime's encoder seam (for dev evaluation during training,
+tuning a checkpoint, and the ONNX parity test)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import torch
 
 from propscope.decode.spans import DecoderConfig
-from propscope.infer.onnx_model import OnnxModel
+from propscope.detector import DetectorModel
+from propscope.infer.encoder import FArr, IArr
+from propscope.infer.scores import RuntimeSettings
 from propscope.infer.tokenize import TextTokenizer
 from propscope.techniques import LABELS
-from propscope.training.model import Detector
+from propscope.training.model import Detector, tc_head_of
 from propscope.types import ModelInfo
 
+# what training evaluates with: windows as long as the training windows
+TRAINING_RUNTIME = RuntimeSettings(window=256, stride=192, batch_size=8)
 
-class TorchBackedModel(OnnxModel):
-    """OnnxModel's pipeline with the PyTorch detector in place of the ONNX session."""
 
-    def __init__(self, det: Detector, tokenizer: TextTokenizer, meta: dict[str, Any]) -> None:
+class TorchEncoder:
+    def __init__(self, det: Detector, *, bf16: bool = False) -> None:
         self.det = det
-        self.meta = meta
-        self.labels = list(LABELS)
-        self.info = ModelInfo(
-            str(meta.get("name", "propscope-torch")), str(meta.get("version", "dev"))
-        )
-        self.cfg = DecoderConfig.from_dict(meta.get("decoder", {}))
-        self.window = int(meta.get("window", 256))
-        self.stride = int(meta.get("stride", 192))
-        self.batch_size = int(meta.get("batch_size", 8))
-        self.tokenizer = tokenizer
-        self.bf16 = bool(meta.get("bf16", False))
-        self.claims_head = None
-        self.claim_threshold = 0.5
-        self.refresh_head()
+        self.bf16 = bf16
 
-    def refresh_head(self) -> None:
-        d = self.det
-        self.w1 = d.tc1.weight.detach().float().cpu().T.numpy().copy()
-        self.b1 = d.tc1.bias.detach().float().cpu().numpy().copy()
-        self.w2 = d.tc2.weight.detach().float().cpu().T.numpy().copy()
-        self.b2 = d.tc2.bias.detach().float().cpu().numpy().copy()
-
-    def _run(self, ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        ids, mask = self.pad_batch(ids_list)
+    def run(self, input_ids: IArr, attention_mask: IArr) -> tuple[FArr, FArr]:
         self.det.eval()
         dev = next(self.det.parameters()).device
         with torch.no_grad(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.bf16):
             hidden, logits = self.det.encode(
-                torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev)
+                torch.from_numpy(input_ids).to(dev), torch.from_numpy(attention_mask).to(dev)
             )
-        return hidden.float().cpu().numpy(), logits.float().cpu().numpy()
+        h: FArr = hidden.float().cpu().numpy().astype(np.float32, copy=False)
+        lg: FArr = logits.float().cpu().numpy().astype(np.float32, copy=False)
+        return h, lg
+
+
+def torch_model(
+    det: Detector,
+    tokenizer: TextTokenizer,
+    runtime: RuntimeSettings = TRAINING_RUNTIME,
+    decoder: DecoderConfig | None = None,
+    *,
+    bf16: bool = False,
+    name: str = "propscope-torch",
+) -> DetectorModel:
+    """The runtime's model around a PyTorch detector (its span classifier copied as it is now)."""
+    return DetectorModel(
+        ModelInfo(name, "dev"),
+        TorchEncoder(det, bf16=bf16),
+        tokenizer,
+        runtime,
+        decoder or DecoderConfig(),
+        tc_head_of(det),
+        LABELS,
+    )

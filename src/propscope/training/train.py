@@ -11,7 +11,7 @@ import json
 import math
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from propscope.infer.tokenize import TextTokenizer
 from propscope.techniques import LABELS
 from propscope.training.base import minilm_path, resolve_base
 from propscope.training.data import Window, doc_windows
-from propscope.training.model import Detector
-from propscope.training.torch_backend import TorchBackedModel
+from propscope.training.model import Detector, describe_encoder, tiny_detector
+from propscope.training.torch_backend import TRAINING_RUNTIME, torch_model
 
 
 @dataclass
@@ -99,18 +99,42 @@ def log(out: Path, msg: str, name: str = "train.log") -> None:
         f.write(line + "\n")
 
 
-def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict[str, Any]:
-    from transformers import AutoModel
+@dataclass
+class TrainData:
+    """Training windows: the gold articles (and their name-swapped copies), machine-labelled
+    articles, and dev for model selection."""
 
-    out.mkdir(parents=True, exist_ok=True)
-    torch.set_num_threads(cfg.threads)
-    set_seed(cfg.seed)
-    device = pick_device(cfg.device)
-    if cfg.base == "tiny":  # a small random encoder, for tests of the training path
-        base_dir, base_name, base_sha = minilm_path(), "tiny", "random"
-    else:
-        base_dir, base_name, base_sha = resolve_base(cfg.base)
-    tok = TextTokenizer(base_dir / "tokenizer.json")
+    tok: TextTokenizer
+    train_docs: list[Document]
+    dev_docs: list[Document]
+    per_doc: list[list[Window]]
+    aug_docs: list[Document | None]
+    swapped: list[list[Window] | None]
+    pseudo_wins: list[Window]
+
+    def epoch_windows(self, cfg: TrainConfig, epoch: int, rng: random.Random) -> list[Window]:
+        """This epoch's windows: a fresh random grid offset per article (``random_offsets``),
+        a name-swapped copy with probability ``swap_prob``, machine labels in the first
+        ``pseudo_epochs`` epochs."""
+        if cfg.random_offsets and epoch > 0:
+            self.per_doc, self.swapped = [], []
+            for d, aug in zip(self.train_docs, self.aug_docs, strict=True):
+                off = rng.randrange(cfg.train_stride)
+                self.per_doc.append(doc_windows(d, self.tok, cfg.window, cfg.train_stride, off))
+                self.swapped.append(
+                    None
+                    if aug is None
+                    else doc_windows(aug, self.tok, cfg.window, cfg.train_stride, off)
+                )
+        wins = [
+            w
+            for ws, sw in zip(self.per_doc, self.swapped, strict=True)
+            for w in (sw if sw is not None and rng.random() < cfg.swap_prob else ws)
+        ]
+        return wins + self.pseudo_wins if epoch < cfg.pseudo_epochs else wins
+
+
+def load_data(data: Path, cfg: TrainConfig, tok: TextTokenizer, out: Path) -> TrainData:
     train_docs = read_split(data, "train")
     dev_docs = read_split(data, "dev")
     if cfg.limit_docs:
@@ -119,7 +143,8 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
     aug_docs: list[Document | None] = [None] * len(train_docs)
     swapped: list[list[Window] | None] = [None] * len(train_docs)
     if cfg.swap_prob > 0:
-        from propscope.audit.swap import augment_document, load_pairs
+        from propscope.audit.swap import load_pairs
+        from propscope.training.augment import augment_document
 
         pairs = load_pairs(None)
         for i, d in enumerate(train_docs):
@@ -135,25 +160,56 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
             w for d in pseudo_docs for w in doc_windows(d, tok, cfg.window, cfg.train_stride)
         ]
         log(out, f"{len(pseudo_docs)} machine-labelled docs -> {len(pseudo_wins)} windows")
-    wins = [w for ws in per_doc for w in ws]
-    n_swap = sum(1 for sw in swapped if sw is not None)
-    log(
-        out,
-        f"base {base_name} sha256 {base_sha}; {len(train_docs)} train docs -> {len(wins)} "
-        f"windows; {n_swap} docs with a name-swapped copy (p={cfg.swap_prob})",
-    )
+    return TrainData(tok, train_docs, dev_docs, per_doc, aug_docs, swapped, pseudo_wins)
 
+
+def build_detector(cfg: TrainConfig) -> tuple[Detector, Path, dict[str, str]]:
+    """The detector to train, the folder of its tokenizer, and what the checkpoint records of
+    its base encoder. ``tiny``: a small random encoder (``TINY_BERT``) with MiniLM's vocabulary."""
+    from transformers import AutoModel
+
+    if cfg.base == "tiny":
+        base_dir = minilm_path()
+        return tiny_detector(cfg.seed), base_dir, {"name": "tiny", "sha256": "random"}
+    base_dir, base_name, base_sha = resolve_base(cfg.base)
+    encoder = AutoModel.from_pretrained(str(base_dir), dtype=torch.float32)
+    return Detector(encoder, len(LABELS)), base_dir, {"name": base_name, "sha256": base_sha}
+
+
+def class_weights(wins: list[Window], power: float) -> np.ndarray:
+    """Technique weights for the span classifier's loss: (median count / count) ** power,
+    scaled so that the weighted number of spans stays the same."""
     counts = np.bincount([y for w in wins for _, _, y, _ in w.spans], minlength=len(LABELS)).astype(
         float
     )
-    cw = (np.median(counts[counts > 0]) / np.maximum(counts, 1.0)) ** cfg.class_weight_power
-    cw = cw / (cw * counts).sum() * counts.sum()
-    if cfg.base == "tiny":
-        from propscope.training.fixture import tiny_detector
+    cw = (np.median(counts[counts > 0]) / np.maximum(counts, 1.0)) ** power
+    return cw / (cw * counts).sum() * counts.sum()
 
-        det = tiny_detector(cfg.seed)
-    else:
-        det = Detector(AutoModel.from_pretrained(str(base_dir), dtype=torch.float32), len(LABELS))
+
+def evaluate_epoch(
+    det: Detector, tok: TextTokenizer, dev_docs: list[Document], device: torch.device, bf16: bool
+) -> dict[str, Any]:
+    """Dev scores through the runtime's own windows, decoder (defaults) and scorers."""
+    runtime = replace(TRAINING_RUNTIME, batch_size=64 if device.type == "cuda" else 8)
+    return evaluate_docs(torch_model(det, tok, runtime, bf16=bf16), dev_docs)
+
+
+def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(cfg.threads)
+    set_seed(cfg.seed)
+    device = pick_device(cfg.device)
+    det, base_dir, base = build_detector(cfg)
+    tok = TextTokenizer(base_dir / "tokenizer.json")
+    td = load_data(data, cfg, tok, out)
+    wins = [w for ws in td.per_doc for w in ws]
+    n_swap = sum(1 for sw in td.swapped if sw is not None)
+    log(
+        out,
+        f"base {base['name']} sha256 {base['sha256']}; {len(td.train_docs)} train docs -> "
+        f"{len(wins)} windows; {n_swap} docs with a name-swapped copy (p={cfg.swap_prob})",
+    )
+    cw = class_weights(wins, cfg.class_weight_power)
     det.to(device)
     enc_params = [p for n, p in det.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in det.named_parameters() if not n.startswith("encoder.")]
@@ -162,7 +218,9 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
         weight_decay=cfg.weight_decay,
     )
     total = sum(
-        math.ceil((len(wins) + (len(pseudo_wins) if e < cfg.pseudo_epochs else 0)) / cfg.batch_size)
+        math.ceil(
+            (len(wins) + (len(td.pseudo_wins) if e < cfg.pseudo_epochs else 0)) / cfg.batch_size
+        )
         for e in range(cfg.epochs)
     )
     if cfg.max_steps:
@@ -184,32 +242,10 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
         sched.load_state_dict(ck["sched"])
         start_epoch, step, best, history = ck["epoch"], ck["step"], ck["best"], ck["history"]
         log(out, f"resumed at epoch {start_epoch}, step {step}")
-    meta = {
-        "window": cfg.window,
-        "stride": 192,
-        "batch_size": 64 if device.type == "cuda" else 8,
-        "bf16": cfg.bf16,
-    }
     rng = random.Random(cfg.seed)
     for epoch in range(start_epoch, cfg.epochs):
         det.train()
-        if cfg.random_offsets and epoch > 0:
-            per_doc, swapped = [], []
-            for d, aug in zip(train_docs, aug_docs, strict=True):
-                off = rng.randrange(cfg.train_stride)
-                per_doc.append(doc_windows(d, tok, cfg.window, cfg.train_stride, off))
-                swapped.append(
-                    None
-                    if aug is None
-                    else doc_windows(aug, tok, cfg.window, cfg.train_stride, off)
-                )
-        wins = [
-            w
-            for ws, sw in zip(per_doc, swapped, strict=True)
-            for w in (sw if sw is not None and rng.random() < cfg.swap_prob else ws)
-        ]
-        if epoch < cfg.pseudo_epochs:
-            wins = wins + pseudo_wins
+        wins = td.epoch_windows(cfg, epoch, rng)
         order = list(range(len(wins)))
         rng.shuffle(order)
         t0 = time.time()
@@ -252,8 +288,7 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
                     f"epoch {epoch + 1} step {step}/{total} si {run_si:.4f} tc {run_tc:.4f} "
                     f"{(time.time() - t0) / max(1, k // cfg.batch_size + 1):.2f}s/step",
                 )
-        model = TorchBackedModel(det, tok, meta)
-        res = evaluate_docs(model, dev_docs)
+        res = evaluate_epoch(det, tok, td.dev_docs, device, cfg.bf16)
         score = (res["si"]["f1"] + res["tc"]["micro_f1"]) / 2
         history.append(
             {"epoch": epoch + 1, "si": res["si"], "tc": res["tc"]["micro_f1"], "full": res["full"]}
@@ -267,7 +302,8 @@ def train(data: Path, out: Path, cfg: TrainConfig, resume: bool = False) -> dict
         )
         state = {
             "config": asdict(cfg),
-            "base": {"name": base_name, "sha256": base_sha, "path": str(base_dir)},
+            "base": {**base, "path": str(base_dir)},
+            "encoder": describe_encoder(det),
             "model": det.state_dict(),
         }
         if score > best:

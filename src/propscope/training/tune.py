@@ -1,6 +1,9 @@
-"""Choose decoder thresholds and calibration on dev from cached model scores.
+"""Choose the decoder's thresholds and calibration on dev, from cached block scores.
 
-The model is run once per document; every configuration is then decoded from the cache.
+The encoder runs once per document (``cache_scores``); every decoder configuration is then
+decoded from the cache by the runtime's own decoder (``DetectorModel.candidates`` ->
+``decode_block``; ``calibrate`` for confidences), so the configuration chosen here is exactly the
+one the shipped model runs, and ``score_config`` equals ``evaluate`` on the same configuration.
 """
 
 from __future__ import annotations
@@ -13,97 +16,107 @@ from typing import Any
 import numpy as np
 
 from propscope.corpus.ptc import Document
-from propscope.decode.spans import DecoderConfig, confidence, decode_runs
-from propscope.evaluate import ece, span_correct
-from propscope.infer.onnx_model import (
-    BlockStates,
-    OnnxModel,
-    softmax,
-    spans_from_scores,
+from propscope.decode.spans import (
+    Candidate,
+    DecoderConfig,
+    calibrate,
+    decode_runs,
 )
+from propscope.detector import DetectorModel, starting_in
+from propscope.evaluate import ece, span_correct
+from propscope.infer.heads import softmax
+from propscope.infer.scores import BlockScores
+from propscope.infer.threads import blas_single_thread
 from propscope.scoring import full_score, si_score, tc_score
-from propscope.segment.windows import blocks
 
 
 @dataclass
 class Cached:
     doc: Document
-    states: list[BlockStates]
+    blocks: list[BlockScores]
 
 
-def cache_states(model: OnnxModel, docs: list[Document]) -> list[Cached]:
-    out = []
-    for d in docs:
-        sts = [
-            st
-            for bs, be in blocks(d.text)
-            if (st := model.block_states(d.text, bs, be)) is not None
-        ]
-        out.append(Cached(d, sts))
-    return out
+def cache_scores(model: DetectorModel, docs: list[Document]) -> list[Cached]:
+    with blas_single_thread():
+        return [Cached(d, list(model.scorer.score_text(d.text))) for d in docs]
 
 
-def score_config(
-    model: OnnxModel, cache: list[Cached], cfg: DecoderConfig, *, with_full: bool = True
-) -> dict[str, float]:
-    pred_si: dict[str, list[tuple[int, int]]] = {}
-    pred_full: dict[str, list[tuple[int, int, str]]] = {}
-    for c in cache:
-        si_rows: list[tuple[int, int]] = []
-        full_rows: list[tuple[int, int, str]] = []
-        for st in c.states:
-            p_in = st.probs[:, 1] + st.probs[:, 2]
-            runs = decode_runs(p_in, st.probs[:, 1], st.offsets, c.doc.text, cfg)
-            si_rows.extend((s, e) for s, e, _ in runs)
-            if runs and with_full:
-                probs = softmax(
-                    model.tc_logits(st, c.doc.text, [(s, e) for s, e, _ in runs]) / cfg.temperature
-                )
-                full_rows.extend(
-                    (sp.start, sp.end, sp.technique)
-                    for sp in spans_from_scores(runs, probs, model.labels, cfg)
-                )
-        pred_si[c.doc.id] = si_rows
-        pred_full[c.doc.id] = full_rows
-    gold_si = {c.doc.id: [(s.start, s.end) for s in c.doc.spans] for c in cache}
-    gold_tc = {c.doc.id: [(s.start, s.end, s.technique or "") for s in c.doc.spans] for c in cache}
-    si = si_score(pred_si, gold_si)
-    full, _ = full_score(pred_full, gold_tc)
+def candidates(
+    model: DetectorModel, cache: list[Cached], cfg: DecoderConfig
+) -> dict[str, list[Candidate]]:
+    """The decoder's candidates for every cached document under ``cfg``."""
     return {
-        "si_f1": si.f1,
-        "si_p": si.precision,
-        "si_r": si.recall,
-        "full_f1": full.f1,
-        "n_pred": float(sum(len(v) for v in pred_si.values())),
+        c.doc.id: [x for sc in c.blocks for x in model.candidates(sc, c.doc.text, cfg)]
+        for c in cache
     }
 
 
+def _gold(cache: list[Cached]) -> tuple[dict[str, Any], dict[str, Any]]:
+    # as in evaluate_docs: SI gold is the TC spans and the SI labels together
+    gold_si = {
+        c.doc.id: [(s.start, s.end) for s in c.doc.spans] + list(c.doc.si_spans) for c in cache
+    }
+    gold_tc = {c.doc.id: [(s.start, s.end, s.technique or "") for s in c.doc.spans] for c in cache}
+    return gold_si, gold_tc
+
+
+def score_config(
+    model: DetectorModel, cache: list[Cached], cfg: DecoderConfig, *, with_full: bool = True
+) -> dict[str, float]:
+    """SI (and, ``with_full``, full-task) scores of the decoder under ``cfg``, as ``evaluate``
+    computes them. Without ``with_full`` only the span runs are decoded (no span classifier),
+    which is what a sweep over the span thresholds needs."""
+    pred_si: dict[str, list[tuple[int, int]]] = {}
+    pred_full: dict[str, list[tuple[int, int, str]]] = {}
+    if with_full:
+        for aid, cands in candidates(model, cache, cfg).items():
+            pred_full[aid] = [(x.start, x.end, x.technique) for x in cands]
+            pred_si[aid] = list(dict.fromkeys((x.start, x.end) for x in cands))
+    else:
+        for c in cache:
+            pred_si[c.doc.id] = [
+                (s, e)
+                for sc in c.blocks
+                for s, e, _p in decode_runs(
+                    sc.p_inside, sc.probs[:, 1], sc.offsets, c.doc.text, cfg
+                )
+            ]
+    gold_si, gold_tc = _gold(cache)
+    si = si_score(pred_si, gold_si)
+    out = {
+        "si_f1": si.f1,
+        "si_p": si.precision,
+        "si_r": si.recall,
+        "n_pred": float(sum(len(v) for v in pred_si.values())),  # spans, techniques aside
+    }
+    if with_full:
+        out["full_f1"] = full_score(pred_full, gold_tc)[0].f1
+    return out
+
+
 def gold_tc_logits(
-    model: OnnxModel, cache: list[Cached]
+    model: DetectorModel, cache: list[Cached]
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, int, int, str]]]:
-    """TC logits of every gold span (taken from the block holding its start) and the gold labels."""
+    """Span classifier logits of every gold span (from the block holding its start, as
+    ``DetectorModel.classify`` takes them) and the gold labels."""
     logits, gold, rows = [], [], []
     for c in cache:
         spans = [(s.start, s.end) for s in c.doc.spans]
-        for bs, be in blocks(c.doc.text):
-            idx = [i for i, (s, _e) in enumerate(spans) if bs <= s < be]
+        for sc in c.blocks:
+            idx = starting_in(sc.start, sc.end, spans)
             if not idx:
                 continue
-            st = next(
-                (x for x in c.states if x.offsets[0, 0] >= bs and x.offsets[-1, 1] <= be), None
-            )
-            if st is None:
-                continue
-            lg = model.tc_logits(st, c.doc.text, [spans[i] for i in idx])
+            lg = model.technique_logits(sc, c.doc.text, [spans[i] for i in idx])
             for i, row in zip(idx, lg, strict=True):
-                logits.append(row)
                 g = c.doc.spans[i]
+                logits.append(row)
                 gold.append(model.labels.index(g.technique or ""))
                 rows.append((c.doc.id, g.start, g.end, g.technique or ""))
     return np.stack(logits), np.asarray(gold), rows
 
 
 def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """The temperature (0.5 to 3.0 in steps of 0.05) with the lowest negative log-likelihood."""
     best_t, best_nll = 1.0, math.inf
     for t in np.arange(0.5, 3.01, 0.05):
         p = softmax(logits / t)
@@ -113,8 +126,8 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return round(best_t, 2)
 
 
-def tc_accuracy(model: OnnxModel, cache: list[Cached]) -> float:
-    """TC micro-F1 with the official pairing, on cached states."""
+def tc_accuracy(model: DetectorModel, cache: list[Cached]) -> float:
+    """TC micro-F1 with the official pairing, on cached scores."""
     logits, _gold, rows = gold_tc_logits(model, cache)
     pred: dict[str, list[tuple[int, int, str]]] = {}
     gold: dict[str, list[tuple[int, int, str]]] = {}
@@ -125,31 +138,27 @@ def tc_accuracy(model: OnnxModel, cache: list[Cached]) -> float:
 
 
 def correctness(
-    pred: dict[str, list[tuple[int, int, str, float, float]]], cache: list[Cached]
+    pred: dict[str, list[Candidate]], cache: list[Cached]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features (logit p_inside, log p_technique) and a 0/1 target per predicted span: does it
-    overlap a gold span of the same technique?"""
+    """The calibration's two features (logit p_inside, log p_technique) and a 0/1 target per
+    candidate: does it overlap a gold span of the same technique?"""
     xs, ys = [], []
     for c in cache:
         gold = [(s.start, s.end, s.technique or "") for s in c.doc.spans]
-        for s, e, t, p_in, p_t in pred.get(c.doc.id, []):
-            ok = span_correct((s, e, t), gold)
-            p = min(max(p_in, 1e-6), 1 - 1e-6)
-            xs.append((math.log(p / (1 - p)), math.log(max(p_t, 1e-6))))
-            ys.append(float(ok))
-    x = np.asarray(xs, dtype=np.float64).reshape(-1, 2)
-    return x[:, 0], x[:, 1], np.asarray(ys)
+        for x in pred.get(c.doc.id, []):
+            p = min(max(x.p_inside, 1e-6), 1 - 1e-6)
+            xs.append((math.log(p / (1 - p)), math.log(max(x.p_technique, 1e-6))))
+            ys.append(float(span_correct((x.start, x.end, x.technique), gold)))
+    arr = np.asarray(xs, dtype=np.float64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1], np.asarray(ys)
 
 
 def confidences(
-    pred: dict[str, list[tuple[int, int, str, float, float]]],
-    cache: list[Cached],
-    cfg: DecoderConfig,
+    pred: dict[str, list[Candidate]], cache: list[Cached], cfg: DecoderConfig
 ) -> np.ndarray:
-    """The runtime's span confidence for each prediction, in the order of ``correctness``."""
-    return np.asarray(
-        [confidence(cfg, p_in, p_t) for c in cache for *_, p_in, p_t in pred.get(c.doc.id, [])]
-    )
+    """The runtime's span confidence (``calibrate``) of each candidate, in the order of
+    ``correctness``."""
+    return np.asarray([sp.score for c in cache for sp in calibrate(pred.get(c.doc.id, []), cfg)])
 
 
 def fit_calibration(
@@ -166,33 +175,19 @@ def fit_calibration(
     return float(w[0]), float(w[1]), float(w[2])
 
 
-def raw_predictions(
-    model: OnnxModel, cache: list[Cached], cfg: DecoderConfig
-) -> dict[str, list[tuple[int, int, str, float, float]]]:
-    out: dict[str, list[tuple[int, int, str, float, float]]] = {}
-    for c in cache:
-        rows = []
-        for st in c.states:
-            p_in = st.probs[:, 1] + st.probs[:, 2]
-            runs = decode_runs(p_in, st.probs[:, 1], st.offsets, c.doc.text, cfg)
-            if not runs:
-                continue
-            probs = softmax(
-                model.tc_logits(st, c.doc.text, [(s, e) for s, e, _ in runs]) / cfg.temperature
-            )
-            for (s, e, p), row in zip(runs, probs, strict=True):
-                order = np.argsort(-row)
-                rows.append((s, e, model.labels[int(order[0])], p, float(row[order[0]])))
-                if row[order[1]] > cfg.second_label:
-                    rows.append((s, e, model.labels[int(order[1])], p, float(row[order[1]])))
-        out[c.doc.id] = rows
-    return out
-
-
 def tune(
-    model: OnnxModel, docs: list[Document], log: Any = print
+    model: DetectorModel, docs: list[Document], log: Any = print
 ) -> tuple[DecoderConfig, dict[str, Any]]:
-    cache = cache_states(model, docs)
+    """Temperature (NLL of the gold spans' techniques), then span thresholds and gap (SI F1),
+    then the second-technique threshold (full-task F1), then the confidence calibration."""
+    with blas_single_thread():
+        return _tune(model, docs, log)
+
+
+def _tune(
+    model: DetectorModel, docs: list[Document], log: Any
+) -> tuple[DecoderConfig, dict[str, Any]]:
+    cache = cache_scores(model, docs)
     logits, gold, _rows = gold_tc_logits(model, cache)
     temp = fit_temperature(logits, gold)
     cfg = replace(DecoderConfig(), temperature=temp)
@@ -214,7 +209,7 @@ def tune(
         if r["full_f1"] > best_full[0]:
             best_full = (r["full_f1"], sl)
     cfg = replace(cfg, second_label=best_full[1])
-    raw = raw_predictions(model, cache, cfg)
+    raw = candidates(model, cache, cfg)
     a_f, b_f, y = correctness(raw, cache)
     before = ece(confidences(raw, cache, cfg), y)
     ca, cb, cc = fit_calibration(a_f, b_f, y)

@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from propscope import __version__
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Pipeline, load
+from propscope.version import __version__
 from propscope.web.deps import AppState
 from propscope.web.errors import error_responses, install_error_handlers
 from propscope.web.limits import BodyLimitMiddleware, Limiter

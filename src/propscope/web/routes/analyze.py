@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from propscope.corpus.html import extract_main_text
 from propscope.errors import Code
 from propscope.web.deps import AppState, Fetcher, FetcherDep, State, require_token
 from propscope.web.errors import ApiError, error_responses
@@ -67,24 +66,9 @@ async def analyze_batch(body: BatchRequest, state: State) -> JSONResponse:
 
 
 def _analyze_one(state: AppState, body: AnalyzeRequest, fetcher: Fetcher) -> dict[str, Any]:
+    pipeline = state.pipeline
     if isinstance(body, TextInput):
-        return state.pipeline.analyze(body.text).to_dict()
-    source: str | None = None
+        return pipeline.analyze(body.text).to_dict()
     if isinstance(body, HtmlInput):
-        html: str | bytes = body.html
-    else:
-        fetched = fetcher(body.url, state.fetch_limits)
-        source = fetched.url
-        if fetched.kind == "text":
-            text = str(fetched.content)
-            d = state.pipeline.analyze(text).to_dict()
-            d["text"], d["source"] = text, source
-            return d
-        html = fetched.content
-    extracted = extract_main_text(html)
-    d = state.pipeline.analyze(extracted.text).to_dict()
-    d["warnings"].extend(dict(w) for w in extracted.warnings)
-    d["text"] = extracted.text
-    if source is not None:
-        d["source"] = source
-    return d
+        return pipeline.analyze_html(body.html).to_dict()
+    return pipeline.analyze_url(body.url, limits=state.fetch_limits, fetch=fetcher).to_dict()

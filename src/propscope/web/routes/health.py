@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from propscope import __version__
+from propscope.version import __version__
 from propscope.web.deps import State
 from propscope.web.schemas import HealthOut
 

@@ -1,0 +1,135 @@
+"""The trained detector: an encoder's block scores, the decoder, and the two heads.
+
+Data path of ``process``: text -> blocks -> block scores (``infer.scores``: token windows
+through the encoder, each token from its most central window) -> candidates (``decode_block``:
+runs of inside tokens, classified by the span classifier) -> spans with a calibrated confidence
+(``calibrate``); and per sentence its propaganda score (``decode.sentences``) and check-worthiness
+score (``claims.checkworthy``). One block is scored at a time and dropped (bounded memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from propscope.claims.checkworthy import claim_scores
+from propscope.decode.sentences import sentence_score
+from propscope.decode.spans import (
+    Candidate,
+    DecoderConfig,
+    calibrate,
+    decode_block,
+    technique_probs,
+)
+from propscope.infer.encoder import Encoder, FArr, OnnxEncoder
+from propscope.infer.features import span_features
+from propscope.infer.heads import MlpHead
+from propscope.infer.scores import BlockScorer, BlockScores, RuntimeSettings
+from propscope.infer.tokenize import TextTokenizer
+from propscope.model import DocScores
+from propscope.models.folder import ModelFolder
+from propscope.types import ModelInfo, Span
+
+
+def starting_in(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """Indexes of the ranges that start in [start, end): the block a span or sentence
+    belongs to is the one that holds its start."""
+    return [i for i, (s, _e) in enumerate(ranges) if start <= s < end]
+
+
+class DetectorModel:
+    """Implements ``propscope.model.Model`` for any ``Encoder`` (ONNX at run time; PyTorch
+    during training; an average of several for the ensemble benchmark)."""
+
+    is_baseline = False
+
+    def __init__(
+        self,
+        info: ModelInfo,
+        encoder: Encoder,
+        tokenizer: TextTokenizer,
+        runtime: RuntimeSettings,
+        decoder: DecoderConfig,
+        tc_head: MlpHead,
+        labels: Sequence[str],
+        claims_head: MlpHead | None = None,
+        claim_threshold: float | None = None,
+    ) -> None:
+        self.info = info
+        self.scorer = BlockScorer(encoder, tokenizer, runtime)
+        self.cfg = decoder
+        self.tc_head = tc_head
+        self.labels = list(labels)
+        self.claims_head = claims_head
+        self.claim_threshold = claim_threshold if claims_head is not None else None
+
+    @classmethod
+    def from_folder(cls, folder: ModelFolder, encoder: Encoder | None = None) -> DetectorModel:
+        """The folder's model, run by ``encoder`` (default: its ONNX file)."""
+        meta = folder.meta
+        claims_head = folder.claims_head()
+        return cls(
+            ModelInfo(meta.name, meta.version),
+            encoder or OnnxEncoder(folder.file("model.onnx")),
+            TextTokenizer(folder.file("tokenizer.json")),
+            meta.runtime,
+            meta.decoder,
+            folder.tc_head(),
+            meta.labels,
+            claims_head,
+            meta.claims.threshold if meta.claims is not None else None,
+        )
+
+    @classmethod
+    def load(cls, path: Path, *, verify: bool = True) -> DetectorModel:
+        return cls.from_folder(ModelFolder.read(path, verify=verify))
+
+    # -- scores -> candidates -> spans ------------------------------------------------------
+    def technique_logits(
+        self, scores: BlockScores, text: str, spans: Sequence[tuple[int, int]]
+    ) -> FArr:
+        """Span classifier logits (before the decoder's temperature)."""
+        return self.tc_head(span_features(scores, text, spans))
+
+    def candidates(
+        self, scores: BlockScores, text: str, cfg: DecoderConfig | None = None
+    ) -> list[Candidate]:
+        """The decoder on one block (``cfg``: another decoder configuration, for tuning)."""
+        return decode_block(scores, text, cfg or self.cfg, self.labels, self.technique_logits)
+
+    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+        spans: list[Span] = []
+        sent_scores = [0.0] * len(sentences)
+        claims = [0.0] * len(sentences)
+        for scores in self.scorer.score_text(text):
+            spans.extend(calibrate(self.candidates(scores, text), self.cfg))
+            mine = starting_in(scores.start, scores.end, sentences)
+            for i in mine:
+                sent_scores[i] = sentence_score(scores, *sentences[i])
+            if self.claims_head is not None:
+                got = claim_scores(self.claims_head, scores, [sentences[i] for i in mine])
+                for i, c in zip(mine, got, strict=True):
+                    claims[i] = c
+        return DocScores(spans, sent_scores, claims if self.claims_head is not None else None)
+
+    def detect(self, text: str) -> list[Span]:
+        return self.process(text, []).spans
+
+    def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
+        """The most likely technique of each span (with the decoder's temperature), from the
+        scores of the block that holds its start."""
+        result: list[tuple[str, float]] = [(self.labels[0], 0.0)] * len(spans)
+        for bs, be in self.scorer.blocks(text):
+            mine = starting_in(bs, be, spans)
+            if not mine:
+                continue
+            scores = self.scorer.score_block(text, bs, be)
+            if scores is None:
+                continue
+            logits = self.technique_logits(scores, text, [spans[i] for i in mine])
+            for i, row in zip(mine, technique_probs(logits, self.cfg), strict=True):
+                j = int(np.argmax(row))
+                result[i] = (self.labels[j], float(row[j]))
+        return result
