@@ -1,6 +1,11 @@
 """Quality benchmark: the shipped (or given) model on PTC dev, with the official metrics.
 
     .venv/bin/python benchmarks/quality.py [--data DIR] [--model DIR] [--split dev] [--json]
+                                           [--record]
+
+``--record`` writes the dev figures into the model folder's meta.json ("metrics.dev_eval") and
+its model card, through ``ModelFolder`` (the README's quality table quotes them; a test checks
+that README, model card and meta.json agree).
 
 Prints SI precision/recall/F1, TC micro-F1 on the gold spans, the full-task score,
 per-technique F1 and the expected calibration error of the span confidences.
@@ -11,13 +16,39 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from propscope.corpus.ptc import read_split
 from propscope.evaluate import evaluate_docs, evaluate_sentences
-from propscope.pipeline import load_model
+from propscope.model import DEFAULT_MODEL_DIR, load_model
+from propscope.models.folder import ModelFolder
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020/datasets"
+
+
+def record(path: Path, r: dict[str, Any], split: str) -> None:
+    if split != "dev":
+        raise SystemExit("--record stores dev figures only")
+    folder = ModelFolder.read(path)
+    si, full, sl = r["si"], r["full"], r["sentence_level"]
+    figures = {
+        "si_precision": si["precision"],
+        "si_recall": si["recall"],
+        "si_f1": si["f1"],
+        "tc_micro_f1": r["tc"]["micro_f1"],
+        "full_precision": full["precision"],
+        "full_recall": full["recall"],
+        "full_f1": full["f1"],
+        "ece": r["calibration"]["ece"],
+        "sentence_f1": sl["f1"],
+        "sentence_roc_auc": sl["roc_auc"],
+        "predicted_spans": r["predicted_spans"],
+    }
+    meta = folder.meta
+    folder.update(replace(meta, metrics={**meta.metrics, "dev_eval": figures}))
+    print(f"recorded in {path / 'meta.json'}: {figures}")
 
 
 def main() -> None:
@@ -26,6 +57,7 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--split", default="dev")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--record", action="store_true", help="store the dev figures in the folder")
     args = ap.parse_args()
     model = load_model(args.model)
     t0 = time.perf_counter()
@@ -33,6 +65,8 @@ def main() -> None:
     r = evaluate_docs(model, docs)
     r["sentence_level"] = evaluate_sentences(model, docs)
     r["seconds"] = time.perf_counter() - t0
+    if args.record:
+        record(Path(args.model) if args.model else DEFAULT_MODEL_DIR, r, args.split)
     if args.json:
         print(json.dumps(r, indent=2))
         return

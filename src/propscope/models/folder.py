@@ -302,6 +302,20 @@ def model_card(meta: ModelMeta) -> str:
             "ece_before": "the same before calibration",
         }
         lines += [f"| {label} | {_fmt(dev[k])} |" for k, label in names.items() if k in dev]
+    ev = meta.metrics.get("dev_eval")
+    if ev:
+        lines += [
+            "",
+            "## PTC dev as `propscope eval` measures it (`benchmarks/quality.py --record`)",
+            "",
+            "| metric | precision | recall | F1 |",
+            "|---|---|---|---|",
+            f"| SI | {ev['si_precision']:.4f} | {ev['si_recall']:.4f} | {ev['si_f1']:.4f} |",
+            f"| TC micro-F1 (gold spans) | | | {ev['tc_micro_f1']:.4f} |",
+            f"| full task | {ev['full_precision']:.4f} | {ev['full_recall']:.4f} "
+            f"| {ev['full_f1']:.4f} |",
+            f"| span confidence ECE | | | {ev['ece']:.4f} |",
+        ]
     lines += [
         "",
         "## Decoder",

@@ -1,0 +1,129 @@
+"""Block scores: windows through the encoder, each token's scores from its most central window.
+
+A fake encoder writes into every output which window it was (the order of the windows sent to
+it) and which position in that window, so the test can see where each token's hidden state,
+[CLS] state and BIO probabilities were taken from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from propscope.infer.encoder import AveragingEncoder
+from propscope.infer.heads import softmax
+from propscope.infer.scores import (
+    BlockScorer,
+    RuntimeSettings,
+    central_ranges,
+    pad_batch,
+    tokens_in,
+)
+from propscope.infer.tokenize import TextTokenizer
+from propscope.segment.windows import windows
+
+TOKENIZER = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model" / "tokenizer.json"
+
+
+class WindowStamp:
+    """hidden[b, t] = (window number, position t, input id); logits[b, t] = (0, w / 10, t / 10)."""
+
+    def __init__(self) -> None:
+        self.calls: list[np.ndarray] = []
+        self.seen = 0
+
+    def run(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, ...]:
+        self.calls.append(input_ids)
+        b, t = input_ids.shape
+        w = (self.seen + np.arange(b, dtype=np.float32))[:, None] * np.ones((1, t), np.float32)
+        pos = np.broadcast_to(np.arange(t, dtype=np.float32), (b, t))
+        hidden = np.stack([w, pos, input_ids.astype(np.float32)], axis=2)
+        logits = np.stack([np.zeros_like(w), w / 10, pos / 10], axis=2)
+        self.seen += b
+        return hidden, logits
+
+
+def most_central(i: int, wins: list[tuple[int, int]]) -> set[int]:
+    """Windows in which token i is farthest from an edge (every window that ties)."""
+    depth = {k: min(i - a, b - 1 - i) for k, (a, b) in enumerate(wins) if a <= i < b}
+    best = max(depth.values())
+    return {k for k, d in depth.items() if d == best}
+
+
+@pytest.mark.parametrize(("window", "stride"), [(12, 6), (12, 8), (34, 24), (10, 8)])
+def test_each_token_takes_its_scores_from_its_most_central_window(window: int, stride: int) -> None:
+    tok = TextTokenizer(TOKENIZER)
+    text = " ".join(f"w{i}" for i in range(40))
+    enc = WindowStamp()
+    scorer = BlockScorer(enc, tok, RuntimeSettings(window=window, stride=stride, batch_size=3))
+    sc = scorer.score_block(text, 0, len(text))
+    assert sc is not None
+    ids, offs = tok.encode(text)
+    wins = windows(len(ids), window - 2, stride)
+    assert len(wins) >= 3 and enc.seen == len(wins)
+    for i in range(len(ids)):
+        w = int(sc.hidden[i, 0])
+        assert w in most_central(i, wins), (i, w, wins)
+        a = wins[w][0]
+        assert sc.hidden[i, 1] == i - a + 1  # position 0 is [CLS]
+        assert sc.hidden[i, 2] == ids[i]  # the token's own id
+        assert tuple(sc.cls[i]) == (w, 0, tok.cls_id)
+        want = softmax(np.array([0.0, w / 10, (i - a + 1) / 10], dtype=np.float32))
+        np.testing.assert_allclose(sc.probs[i], want, rtol=1e-6)
+    np.testing.assert_array_equal(sc.offsets, offs)
+    np.testing.assert_allclose(sc.p_inside, sc.probs[:, 1] + sc.probs[:, 2])
+
+
+def test_central_ranges_split_every_overlap_in_the_middle() -> None:
+    # windows of 10 every 6: overlaps of 4 tokens, 2 to each side
+    wins = [(0, 10), (6, 16), (12, 20)]
+    assert central_ranges(wins, 2) == [(0, 8), (8, 14), (14, 20)]
+    assert central_ranges([(0, 5)], 2) == [(0, 5)]
+
+
+def test_block_offsets_index_the_full_text() -> None:
+    tok = TextTokenizer(TOKENIZER)
+    text = "first block. second block here."
+    scorer = BlockScorer(WindowStamp(), tok, RuntimeSettings(window=8, stride=4))
+    sc = scorer.score_block(text, 13, len(text))
+    assert sc is not None and (sc.start, sc.end) == (13, len(text))
+    assert text[int(sc.offsets[0, 0]) : int(sc.offsets[0, 1])] == "second"
+    assert scorer.score_block(text, 12, 13) is None  # a space: no token, no scores
+
+
+def test_pad_batch_wraps_in_cls_and_sep_and_masks_the_padding() -> None:
+    tok = TextTokenizer(TOKENIZER)
+    ids, mask = pad_batch(tok, [np.array([5, 6, 7]), np.array([9])])
+    c, s, p = tok.cls_id, tok.sep_id, tok.pad_id
+    assert ids.tolist() == [[c, 5, 6, 7, s], [c, 9, s, p, p]]
+    assert mask.tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]
+
+
+def test_tokens_in_selects_overlapping_tokens() -> None:
+    tok = TextTokenizer(TOKENIZER)
+    scorer = BlockScorer(WindowStamp(), tok, RuntimeSettings(window=16, stride=8))
+    text = "one two three"
+    sc = scorer.score_block(text, 0, len(text))
+    assert sc is not None
+    assert tokens_in(sc, 4, 7).tolist() == [False, True, False]
+    assert tokens_in(sc, 3, 4).tolist() == [False, False, False]  # the space only
+    assert tokens_in(sc, 2, 5).tolist() == [True, True, False]
+
+
+def test_averaging_encoder_averages_logits_and_keeps_the_first_hidden_states() -> None:
+    class Const:
+        def __init__(self, h: float, lg: float) -> None:
+            self.h, self.lg = h, lg
+
+        def run(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            b, t = ids.shape
+            return np.full((b, t, 2), self.h, np.float32), np.full((b, t, 3), self.lg, np.float32)
+
+    ids = np.zeros((1, 4), dtype=np.int64)
+    hidden, logits = AveragingEncoder([Const(1, 2), Const(5, 4), Const(9, 9)]).run(ids, ids)
+    assert hidden.shape == (1, 4, 2) and (hidden == 1).all()
+    np.testing.assert_allclose(logits, 5.0)
+    with pytest.raises(ValueError):
+        AveragingEncoder([])
