@@ -111,3 +111,94 @@ def test_evaluate_sentences_hand_case() -> None:
     assert r["roc_auc"] == pytest.approx(0.75)
     r = evaluate_sentences(stub, docs, threshold=0.4)  # One, Two, Three: TP 2, P 2/3, R 1
     assert (r["precision"], r["recall"], r["f1"]) == pytest.approx((2 / 3, 1.0, 0.8))
+
+
+class SpanStub:
+    """Fixed spans for the tiny PTC folder of conftest.py; every TC answer Loaded_Language."""
+
+    from propscope.types import ModelInfo as _Info
+
+    info = _Info("span-stub", "7")
+    is_baseline = False
+    claim_threshold = None
+
+    def detect(self, text):  # type: ignore[no-untyped-def]
+        from propscope.types import Span
+
+        if text.startswith("Title one"):
+            return [Span(20, 30, "Loaded_Language", 0.8)]  # "evil thugs"
+        if "Our country" in text:
+            return [Span(12, 15, "Flag-Waving", 0.6)]  # "Our"
+        return []
+
+    def process(self, text, sentences):  # type: ignore[no-untyped-def]
+        from propscope.model import DocScores
+
+        return DocScores(self.detect(text), [0.0] * len(sentences), None)
+
+    def classify(self, text, spans):  # type: ignore[no-untyped-def]
+        return [("Loaded_Language", 0.5) for _ in spans]
+
+
+def test_evaluate_docs_hand_case(ptc) -> None:  # type: ignore[no-untyped-def]
+    """Gold (conftest): article1 evil 20-24 LL, thugs 25-30 NC and LL; article2 "Our country"
+    12-23 FW. Predicted: 20-30 LL (0.8), 12-15 FW (0.6).
+
+    SI: 20-30 covers 4/10 of "evil" and 5/10 of "thugs" (precision sum .9, recall sum 2);
+    12-15 covers 3/3 of itself and 3/11 of 12-23. P = 1.9/2 = .95, R = (2 + 3/11)/3.
+    TC (every answer LL): evil right; thugs NC+LL against LL+LL: one right; FW wrong: 2 of 4.
+    Full task: LL pred sums .9 / 2 (gold LL: 2 spans), FW 1 / (3/11), NC gold 1 unmatched:
+    P = 1.9/2, R = (2 + 3/11)/4. Both predictions overlap a gold span of their technique:
+    ECE = .5 * |.8 - 1| + .5 * |.6 - 1| = .3."""
+    from propscope.corpus.ptc import read_split
+    from propscope.evaluate import evaluate_docs
+
+    r = evaluate_docs(SpanStub(), read_split(ptc.root, "dev"))
+    assert r["model"] == {"name": "span-stub", "version": "7"}
+    assert (r["articles"], r["gold_spans"], r["predicted_spans"]) == (4, 4, 2)
+    p, rec = 0.95, (2 + 3 / 11) / 3
+    assert r["si"] == pytest.approx({"precision": p, "recall": rec, "f1": 2 * p * rec / (p + rec)})
+    assert r["tc"] == {"micro_f1": 0.5, "correct": 2, "total": 4}
+    p, rec = 0.95, (2 + 3 / 11) / 4
+    assert r["full"] == pytest.approx(
+        {"precision": p, "recall": rec, "f1": 2 * p * rec / (p + rec)}
+    )
+    per = r["per_technique"]
+    assert len(per) == 14
+    assert per["Loaded_Language"] == pytest.approx(
+        {
+            "support": 2,
+            "tc_precision": 0.5,  # 4 answers LL, 2 right
+            "tc_recall": 1.0,
+            "tc_f1": 2 / 3,
+            "full_precision": 0.9,
+            "full_recall": 1.0,
+            "full_f1": 2 * 0.9 / 1.9,
+        }
+    )
+    assert per["Flag-Waving"] == pytest.approx(
+        {
+            "support": 1,
+            "tc_precision": 0.0,
+            "tc_recall": 0.0,
+            "tc_f1": 0.0,
+            "full_precision": 1.0,
+            "full_recall": 3 / 11,
+            "full_f1": 2 * (3 / 11) / (1 + 3 / 11),
+        }
+    )
+    assert per["Name_Calling,Labeling"]["support"] == 1
+    assert per["Name_Calling,Labeling"]["full_recall"] == 0.0
+    assert per["Doubt"] == dict.fromkeys(per["Doubt"], 0)
+    assert r["calibration"] == pytest.approx({"ece": 0.3, "mean_confidence": 0.7, "accuracy": 1.0})
+
+
+def test_roc_auc_counts_ties_as_half() -> None:
+    """Positive .5 against negatives .5 (tie: 1/2) and .2 (win): (1/2 + 1) / 2 = .75."""
+    assert roc_auc(np.array([0.5, 0.5, 0.2]), np.array([True, False, False])) == 0.75
+    assert roc_auc(np.array([0.3, 0.3]), np.array([True, True])) == 0.0  # no negatives
+
+
+def test_ece_bin_edges() -> None:
+    """Confidence 1.0 falls in the last bin, 0.1 in the second: |1 - 0| / 2 + |.1 - 1| / 2."""
+    assert ece(np.array([1.0, 0.1]), np.array([0.0, 1.0])) == pytest.approx(0.5 + 0.45)

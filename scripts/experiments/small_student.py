@@ -5,7 +5,7 @@ news articles (not those its teacher labelled), trains the 3-layer encoder for 3
 train plus the first 500 of them (about 25 minutes on 2 cores), then exports it:
 
     .venv/bin/python scripts/experiments/small_student.py --checkpoint CKPT --out runs/small
-    .venv/bin/python -m propscope.training.claims --model runs/small/model --data CT24DIR
+    .venv/bin/propscope train-claims --model runs/small/model --data CT24DIR
     .venv/bin/python benchmarks/speed.py --model runs/small/model
 
 CKPT is the 6-layer checkpoint the shipped model was exported from (``distill join`` output).

@@ -31,6 +31,9 @@ app.command("eval-claims")(claims_cmd.eval_claims_cli)
 app.add_typer(audit_cmd.app, name="audit")
 app.command("train")(train_cmd.train_cli)
 app.command("export")(train_cmd.export_cli)
+app.command("train-claims")(train_cmd.train_claims_cli)
+app.command("fixture", hidden=True)(train_cmd.fixture_cli)
+app.add_typer(train_cmd.distill_app, name="distill")
 app.command("serve")(serve_cmd.serve_cli)
 
 

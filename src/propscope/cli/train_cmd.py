@@ -79,3 +79,121 @@ def export_cli(
     from propscope.training.export import export
 
     export(checkpoint, out, data_dir(data), name=name, version=version, int8=int8, notes=notes)
+
+
+def train_claims_cli(
+    model: Annotated[Path, typer.Option("--model", help="Model folder to add the head to.")],
+    data: Annotated[Path, typer.Option("--data", help="CT24 check-worthiness folder.")],
+    seed: Annotated[int, typer.Option("--seed")] = 13,
+) -> None:
+    """Train the check-worthiness head on a model folder's (frozen) features, CT24 train; choose
+    its threshold on dev; write it into the folder (hashes and model card redone)."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.claims import train_claims
+
+    train_claims(model, data, seed, log=lambda m: typer.echo(m, err=True))
+
+
+def fixture_cli(
+    out: Annotated[Path, typer.Argument(help="Folder to write.")],
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Write a tiny random model folder (the test fixture in tests/fixtures/tiny-model)."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.fixture import build
+
+    build(out, seed)
+
+
+distill_app = typer.Typer(
+    help="Self-training on a lent GPU: pack, run (teacher -> machine labels -> student), join.",
+    no_args_is_help=True,
+)
+
+
+@distill_app.command("run")
+def distill_run_cli(
+    ptc: Annotated[Path, typer.Option("--ptc", help="PTC folder.")],
+    teacher_base: Annotated[str, typer.Option("--teacher-base")],
+    student_base: Annotated[str, typer.Option("--student-base")],
+    news: Annotated[Path, typer.Option("--news", help="Unlabeled articles (JSONL, .gz too).")],
+    out: Annotated[Path, typer.Option("--out", help="Run folder (resumable).")],
+    news_limit: Annotated[int, typer.Option("--news-limit")] = 0,
+    send: Annotated[Path | None, typer.Option("--send", help="Write the student here.")] = None,
+    device: Annotated[str, typer.Option("--device")] = "auto",
+    threads: Annotated[int, typer.Option("--threads")] = 8,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 16,
+    teacher_epochs: Annotated[int, typer.Option("--teacher-epochs")] = 8,
+    teacher_lr: Annotated[float, typer.Option("--teacher-lr")] = 4e-5,
+    student_epochs: Annotated[int, typer.Option("--student-epochs")] = 8,
+    student_lr: Annotated[float, typer.Option("--student-lr")] = 8e-5,
+    pseudo_epochs: Annotated[int, typer.Option("--pseudo-epochs")] = 4,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also a gold-only control.")] = False,
+    max_steps: Annotated[int, typer.Option("--max-steps")] = 0,
+    limit_docs: Annotated[int, typer.Option("--limit-docs")] = 0,
+) -> None:
+    """Teacher -> machine labels -> student, each stage skipped when done."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.distill import DistillConfig, run
+
+    run(
+        DistillConfig(
+            ptc=ptc,
+            teacher_base=teacher_base,
+            student_base=student_base,
+            news=news,
+            out=out,
+            news_limit=news_limit,
+            send=send,
+            device=device,
+            threads=threads,
+            batch_size=batch_size,
+            teacher_epochs=teacher_epochs,
+            teacher_lr=teacher_lr,
+            student_epochs=student_epochs,
+            student_lr=student_lr,
+            pseudo_epochs=pseudo_epochs,
+            baseline=baseline,
+            max_steps=max_steps,
+            limit_docs=limit_docs,
+        )
+    )
+
+
+@distill_app.command("join")
+def distill_join_cli(
+    parts: Annotated[list[Path], typer.Argument(help="The student.pt.NN parts.")],
+    out: Annotated[Path, typer.Option("--out")],
+    base_path: Annotated[str, typer.Option("--base-path", help="The base encoder folder here.")],
+) -> None:
+    """Put a sent student checkpoint back together (float32)."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.distill import join
+
+    join(parts, out, base_path)
+
+
+@distill_app.command("pack")
+def distill_pack_cli(
+    ptc: Annotated[Path, typer.Option("--ptc")],
+    news: Annotated[Path, typer.Option("--news")],
+    out: Annotated[Path, typer.Option("--out")],
+    base: Annotated[list[str] | None, typer.Option("--base")] = None,
+    news_limit: Annotated[int, typer.Option("--news-limit")] = 4000,
+    part_mb: Annotated[float, typer.Option("--part-mb")] = 34.0,
+) -> None:
+    """Pack base encoders (float16 copies) and data into parts that fit a device call."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.transport import pack
+
+    pack(ptc, news, out, base or ["all-MiniLM-L6-v2"], news_limit, part_mb)

@@ -1,6 +1,6 @@
 """Teacher -> machine labels -> student, in one resumable run (meant for a lent GPU).
 
-    python -m propscope.training.distill run --ptc PTC --teacher-base DIR --student-base DIR \\
+    propscope distill run --ptc PTC --teacher-base DIR --student-base DIR \\
         --news news.jsonl.gz --out DIR [--send DIR] [--baseline]
 
 1. ``teacher``: fine-tune the larger encoder (all-mpnet-base-v2) on PTC train.
@@ -10,15 +10,14 @@
    gold alone.
 Each stage is skipped when its result exists, so a stopped run resumes. ``report.json`` holds
 dev scores of each, with its decoder tuned on dev. ``--send`` writes the student checkpoint as
-float16 parts of at most 15 MB (``propscope.training.distill join`` puts them back together).
+float16 parts of at most 15 MB (``propscope distill join`` puts them back together).
 """
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +74,29 @@ def join(parts: list[Path], out: Path, base_path: str) -> None:
     torch.save(ck, out)
 
 
-def run(a: argparse.Namespace) -> None:
+@dataclass(frozen=True)
+class DistillConfig:
+    ptc: Path
+    teacher_base: str
+    student_base: str
+    news: Path
+    out: Path
+    news_limit: int = 0
+    send: Path | None = None
+    device: str = "auto"
+    threads: int = 8
+    batch_size: int = 16
+    teacher_epochs: int = 8
+    teacher_lr: float = 4e-5
+    student_epochs: int = 8
+    student_lr: float = 8e-5
+    pseudo_epochs: int = 4
+    baseline: bool = False
+    max_steps: int = 0
+    limit_docs: int = 0
+
+
+def run(a: DistillConfig) -> None:
     out: Path = a.out
     out.mkdir(parents=True, exist_ok=True)
     device = pick_device(a.device)
@@ -138,40 +159,3 @@ def run(a: argparse.Namespace) -> None:
     if a.send:
         (a.send / "report.json").write_text(json.dumps(report, indent=2))
     say(json.dumps(report))
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(prog="propscope.training.distill")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("run")
-    r.add_argument("--ptc", type=Path, required=True)
-    r.add_argument("--teacher-base", required=True)
-    r.add_argument("--student-base", required=True)
-    r.add_argument("--news", type=Path, required=True)
-    r.add_argument("--news-limit", type=int, default=0)
-    r.add_argument("--out", type=Path, required=True)
-    r.add_argument("--send", type=Path, default=None)
-    r.add_argument("--device", default="auto")
-    r.add_argument("--threads", type=int, default=8)
-    r.add_argument("--batch-size", type=int, default=16)
-    r.add_argument("--teacher-epochs", type=int, default=8)
-    r.add_argument("--teacher-lr", type=float, default=4e-5)
-    r.add_argument("--student-epochs", type=int, default=8)
-    r.add_argument("--student-lr", type=float, default=8e-5)
-    r.add_argument("--pseudo-epochs", type=int, default=4)
-    r.add_argument("--baseline", action="store_true")
-    r.add_argument("--max-steps", type=int, default=0)
-    r.add_argument("--limit-docs", type=int, default=0)
-    j = sub.add_parser("join")
-    j.add_argument("parts", type=Path, nargs="+")
-    j.add_argument("--out", type=Path, required=True)
-    j.add_argument("--base-path", required=True)
-    a = ap.parse_args()
-    if a.cmd == "run":
-        run(a)
-    else:
-        join(a.parts, a.out, a.base_path)
-
-
-if __name__ == "__main__":
-    main()

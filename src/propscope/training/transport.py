@@ -1,6 +1,6 @@
 """Pack what a training run on a lent GPU machine needs into parts small enough to travel.
 
-    python -m propscope.training.transport pack --ptc DIR --news DIR --out .xfer
+    propscope distill pack --ptc DIR --news DIR --out .xfer
 
 and on the machine, once every part has arrived: ``cat */bundle.part | tar -x -C DIR``.
 
@@ -12,7 +12,6 @@ archive and are unpacked outside the repository.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import io
 import json
@@ -90,22 +89,3 @@ def pack(
             k += 1
     blob.unlink()
     print(f"{k} parts of at most {part_mb} MB in {out}")
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(prog="propscope.training.transport")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("pack")
-    p.add_argument("--ptc", type=Path, required=True)
-    p.add_argument("--news", type=Path, required=True)
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--base", action="append", default=None)
-    p.add_argument("--news-limit", type=int, default=4000)
-    p.add_argument("--part-mb", type=float, default=34.0)
-    a = ap.parse_args()
-    if a.cmd == "pack":
-        pack(a.ptc, a.news, a.out, a.base or ["all-MiniLM-L6-v2"], a.news_limit, a.part_mb)
-
-
-if __name__ == "__main__":
-    main()
