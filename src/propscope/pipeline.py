@@ -20,18 +20,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from propscope.claims.checkworthy import assemble_claims
 from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
 from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
 from propscope.corpus.html import extract_main_text
-from propscope.corpus.url import Fetched, FetchLimits, fetch_url
 from propscope.errors import Warn, warning
 from propscope.infer.threads import blas_single_thread
 from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model
 from propscope.segment.sentences import split_sentences
 from propscope.types import Analysis, ModelInfo, Sentence, Span
+
+if TYPE_CHECKING:  # httpx (behind corpus.url) loads only when a URL is analysed
+    from propscope.corpus.url import Fetched, FetchLimits
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -43,7 +46,7 @@ __all__ = [
     "load_model",
 ]
 
-Fetch = Callable[[str, FetchLimits], Fetched]
+Fetch = Callable[[str, "FetchLimits"], "Fetched"]
 
 
 class Pipeline:
@@ -70,21 +73,28 @@ class Pipeline:
     def analyze_html(self, html: str | bytes, *, source: str | None = None) -> Analysis:
         """Analyse the main text of an HTML page; the analysis carries that text."""
         extracted = extract_main_text(html)
-        with blas_single_thread():
-            a = self._analyze(extracted.text)
-        return replace(a, warnings=a.warnings + extracted.warnings, source=source, main_text=True)
+        return self._analyze_main_text(extracted.text, source, extracted.warnings)
 
     def analyze_url(
         self, url: str, *, limits: FetchLimits | None = None, fetch: Fetch | None = None
     ) -> Analysis:
         """Fetch an http(s) page (public addresses only unless ``limits.allow_private``: E046
         for a refused address, E047 for a failed fetch) and analyse its main text."""
+        from propscope.corpus.url import FetchLimits, fetch_url
+
         fetched = (fetch or fetch_url)(url, limits or FetchLimits())
         if fetched.kind == "html":
             return self.analyze_html(fetched.content, source=fetched.url)
+        return self._analyze_main_text(str(fetched.content), fetched.url, ())
+
+    def _analyze_main_text(
+        self, text: str, source: str | None, warnings: tuple[dict[str, str], ...]
+    ) -> Analysis:
+        """An analysis of text taken from a page: it carries the text, the page's warnings
+        after its own, and where the page came from."""
         with blas_single_thread():
-            a = self._analyze(str(fetched.content))
-        return replace(a, source=fetched.url, main_text=True)
+            a = self._analyze(text)
+        return replace(a, warnings=a.warnings + warnings, source=source, main_text=True)
 
     def _analyze(self, text: str, *, doc_id: str | None = None) -> Analysis:
         warnings = []

@@ -13,7 +13,6 @@ from rich.console import Console
 from propscope.cli.common import MODEL_HELP, get_model
 from propscope.corpus.ptc import article_id
 from propscope.corpus.text import read_bytes, read_stdin, read_text
-from propscope.corpus.url import FetchLimits
 from propscope.errors import PropscopeError
 from propscope.pipeline import Pipeline
 from propscope.report.html import render_html
@@ -60,12 +59,14 @@ def analyze_cli(
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
-def _analyze(pipeline: Pipeline, source: str, limits: FetchLimits) -> Analysis:
+def _analyze(pipeline: Pipeline, source: str, allow_private_urls: bool) -> Analysis:
     """One input: stdin, a URL (fetched, main text), an HTML file (main text) or a text file."""
     if source == "-":
         return pipeline.analyze(read_stdin())
     if source.lower().startswith(("http://", "https://")):
-        return pipeline.analyze_url(source, limits=limits)
+        from propscope.corpus.url import FetchLimits  # httpx only when a URL is given
+
+        return pipeline.analyze_url(source, limits=FetchLimits(allow_private=allow_private_urls))
     path = Path(source)
     if path.suffix.lower() in HTML_SUFFIXES:
         return pipeline.analyze_html(read_bytes(path))
@@ -77,14 +78,13 @@ def analyze_files(
 ) -> list[PropscopeError]:
     """Analyse every readable source; report each failure at the end; return the failures."""
     pipeline = Pipeline(get_model(model_spec))
-    limits = FetchLimits(allow_private=allow_private_urls)
     out = Console(soft_wrap=False, highlight=False)
     failures: list[PropscopeError] = []
     done: list[tuple[str, Analysis]] = []
     for src in sources:
         name = "<stdin>" if src == "-" else src
         try:
-            analysis = _analyze(pipeline, src, limits)
+            analysis = _analyze(pipeline, src, allow_private_urls)
         except PropscopeError as exc:
             failures.append(exc)
             print(f"error: {exc.render()}", file=sys.stderr)
