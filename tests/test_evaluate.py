@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from propscope.evaluate import ece, roc_auc, span_correct
+from propscope.types import ModelInfo
 
 
 def test_roc_auc_hand_cases() -> None:
@@ -36,9 +37,7 @@ def test_span_correct_needs_same_technique_and_overlap() -> None:
 class ScoreStub:
     """A model whose claim and sentence scores are looked up by the text of the sentence."""
 
-    from propscope.types import ModelInfo as _Info
-
-    info = _Info("stub", "0")
+    info = ModelInfo("stub", "0")
     is_baseline = False
 
     def __init__(self, scores: dict[str, float], threshold: float | None = 0.5) -> None:
@@ -116,9 +115,7 @@ def test_evaluate_sentences_hand_case() -> None:
 class SpanStub:
     """Fixed spans for the tiny PTC folder of conftest.py; every TC answer Loaded_Language."""
 
-    from propscope.types import ModelInfo as _Info
-
-    info = _Info("span-stub", "7")
+    info = ModelInfo("span-stub", "7")
     is_baseline = False
     claim_threshold = None
 

@@ -131,7 +131,7 @@ class Candidate:
     p_technique: float
 
 
-TechniqueLogits = Callable[["BlockScores", str, Sequence[tuple[int, int]]], NDArray[np.float32]]
+TechniqueLogits = Callable[[BlockScores, str, Sequence[tuple[int, int]]], NDArray[np.float32]]
 
 
 def label_runs(
