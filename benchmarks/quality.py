@@ -41,7 +41,13 @@ def record(path: Path, r: dict[str, Any], split: str) -> None:
         "full_precision": full["precision"],
         "full_recall": full["recall"],
         "full_f1": full["f1"],
-        "ece": r["calibration"]["ece"],
+        "span_ece": r["calibration"]["span"]["ece"],
+        "technique_ece": r["calibration"]["technique"]["ece"],
+        "span_reliability": r["calibration"]["span"]["table"],
+        "technique_reliability": r["calibration"]["technique"]["table"],
+        "operating_points": r["operating_points"],
+        "long_span_chars_covered": r["long_spans"]["chars_covered"],
+        "all_span_chars_covered": r["all_spans"]["chars_covered"],
         "sentence_f1": sl["f1"],
         "sentence_roc_auc": sl["roc_auc"],
         "predicted_spans": r["predicted_spans"],
@@ -82,17 +88,43 @@ def main() -> None:
     print(f"| SI | {si['precision']:.4f} | {si['recall']:.4f} | {si['f1']:.4f} |")
     print(f"| TC micro-F1 (gold spans) | | | {r['tc']['micro_f1']:.4f} |")
     print(f"| full task | {full['precision']:.4f} | {full['recall']:.4f} | {full['f1']:.4f} |")
-    c = r["calibration"]
-    print(
-        f"| span confidence ECE | | | {c['ece']:.4f} (mean conf {c['mean_confidence']:.3f}, "
-        f"share right {c['accuracy']:.3f}) |"
-    )
+    for key, label in (("span", "span score ECE"), ("technique", "technique score ECE")):
+        c = r["calibration"][key]
+        print(
+            f"| {label} | | | {c['ece']:.4f} (mean {c['mean_predicted']:.3f}, "
+            f"observed {c['observed']:.3f}, {c['n']} spans) |"
+        )
     sl = r["sentence_level"]
     print(
         f"| sentences with a technique (score >= {sl['threshold']}) | {sl['precision']:.4f} "
         f"| {sl['recall']:.4f} | {sl['f1']:.4f} (ROC AUC {sl['roc_auc']:.4f}, "
         f"{sl['positives']}/{sl['sentences']} positive) |"
     )
+    ls, al = r["long_spans"], r["all_spans"]
+    print(
+        f"| gold characters covered: all spans / spans > {ls['min_words']} words | | | "
+        f"{al['chars_covered']:.4f} / {ls['chars_covered']:.4f} ({ls['gold_spans']} long spans, "
+        f"{ls['touched']:.2f} touched) |"
+    )
+    if r["operating_points"]:
+        print()
+        print("| sensitivity | min score | spans | SI precision | SI recall | SI F1 | full F1 |")
+        print("|---|---|---|---|---|---|---|")
+        for name, p in r["operating_points"].items():
+            print(
+                f"| {name} | {p['min_score']:.2f} | {p['spans']} | {p['precision']:.4f} "
+                f"| {p['recall']:.4f} | {p['f1']:.4f} | {p['full_f1']:.4f} |"
+            )
+    for key, title in (("span", "span score"), ("technique", "technique score (spans that hit)")):
+        print()
+        print(f"| reliability: {title} | spans | mean score | observed |")
+        print("|---|---|---|---|")
+        for row in r["calibration"][key]["table"]:
+            if row["n"]:
+                print(
+                    f"| {row['bin']} | {row['n']} | {row['mean_predicted']:.3f} "
+                    f"| {row['observed']:.3f} |"
+                )
     print()
     print("| technique | gold spans | TC F1 | full-task F1 |")
     print("|---|---|---|---|")

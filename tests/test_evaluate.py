@@ -118,6 +118,7 @@ class SpanStub:
     info = ModelInfo("span-stub", "7")
     is_baseline = False
     claim_threshold = None
+    operating_points: dict[str, float] = {}  # noqa: RUF012
 
     def detect(self, text):  # type: ignore[no-untyped-def]
         from propscope.types import Span
@@ -128,10 +129,11 @@ class SpanStub:
             return [Span(12, 15, "Flag-Waving", 0.6)]  # "Our"
         return []
 
-    def process(self, text, sentences):  # type: ignore[no-untyped-def]
+    def process(self, text, sentences, *, min_score=None):  # type: ignore[no-untyped-def]
         from propscope.model import DocScores
 
-        return DocScores(self.detect(text), [0.0] * len(sentences), None)
+        spans = [s for s in self.detect(text) if min_score is None or s.score >= min_score]
+        return DocScores(spans, [0.0] * len(sentences), None)
 
     def classify(self, text, spans):  # type: ignore[no-untyped-def]
         return [("Loaded_Language", 0.5) for _ in spans]
@@ -187,7 +189,42 @@ def test_evaluate_docs_hand_case(ptc) -> None:  # type: ignore[no-untyped-def]
     assert per["Name_Calling,Labeling"]["support"] == 1
     assert per["Name_Calling,Labeling"]["full_recall"] == 0.0
     assert per["Doubt"] == dict.fromkeys(per["Doubt"], 0)
-    assert r["calibration"] == pytest.approx({"ece": 0.3, "mean_confidence": 0.7, "accuracy": 1.0})
+    # both spans overlap a gold span (scores .8 and .6: ECE |.8 - 1| / 2 + |.6 - 1| / 2 = .3);
+    # both have a gold span of their technique (technique scores 1.0: ECE 0)
+    span, tech = r["calibration"]["span"], r["calibration"]["technique"]
+    assert (span["n"], span["ece"], span["mean_predicted"], span["observed"]) == pytest.approx(
+        (2, 0.3, 0.7, 1.0)
+    )
+    assert [(row["bin"], row["n"]) for row in span["table"] if row["n"]] == [
+        ("0.6-0.7", 1),
+        ("0.8-0.9", 1),
+    ]
+    assert (tech["n"], tech["ece"], tech["observed"]) == (2, 0.0, 1.0)
+    assert r["operating_points"] == {}  # the stub has none
+    # the Flag-Waving gold span (11 characters, not over 20 words) is no long span
+    assert r["long_spans"]["gold_spans"] == 0
+
+
+def test_coverage_hand_case() -> None:
+    """Gold spans of 25 words (100 characters) and 2 words; a prediction covers 40 characters
+    of the long one: long spans 1, touched 1.0, covered 0.4; all spans 40 / 105."""
+    from propscope.corpus.ptc import Document, GoldSpan
+    from propscope.evaluate import coverage
+
+    text = "abc " * 25 + "x yz"
+    doc = Document(
+        "a1",
+        text,
+        "p",
+        spans=[GoldSpan(0, 100, "Doubt"), GoldSpan(100, 104, "Slogans")],
+    )
+    long = coverage([doc], {"a1": [(60, 100), (60, 80)]}, min_words=20)
+    assert (long["gold_spans"], long["touched"], long["chars_covered"]) == (1, 1.0, 0.4)
+    assert long["per_technique"] == {"Doubt": {"gold_spans": 1, "chars_covered": 0.4}}
+    every = coverage([doc], {"a1": [(60, 100)]})
+    assert every["gold_spans"] == 2 and every["touched"] == 0.5
+    assert every["chars_covered"] == pytest.approx(40 / 104)
+    assert coverage([doc], {})["chars_covered"] == 0.0
 
 
 def test_roc_auc_counts_ties_as_half() -> None:

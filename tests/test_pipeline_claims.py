@@ -28,7 +28,11 @@ class Stub:
     is_baseline = False
     claim_threshold = None
 
-    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+    operating_points: dict[str, float] = {}  # noqa: RUF012
+
+    def process(
+        self, text: str, sentences: Sequence[tuple[int, int]], *, min_score: float | None = None
+    ) -> DocScores:
         spans = self.detect(text)
         return DocScores(spans, overlap_scores(spans, sentences), None)
 

@@ -12,11 +12,13 @@ from propscope.corpus.ptc import read_split
 from propscope.decode.spans import DecoderConfig
 from propscope.detector import DetectorModel
 from propscope.evaluate import evaluate_docs
+from propscope.training.train import train_folds
 from propscope.training.tune import (
+    cache_folds,
     cache_scores,
+    calibration_data,
     candidates,
-    confidences,
-    correctness,
+    choose_points,
     fit_temperature,
     score_config,
     tc_accuracy,
@@ -27,7 +29,16 @@ TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-model"
 CONFIGS = [
     DecoderConfig(threshold=0.3),
     DecoderConfig(threshold=0.35, begin_threshold=0.6, max_gap=2, second_label=0.08),
-    DecoderConfig(threshold=0.4, second_label=0.09, temperature=2.0, calib_a=0.5, calib_b=1.0),
+    DecoderConfig(
+        threshold=0.4,
+        second_label=0.09,
+        temperature=2.0,
+        span_a=0.5,
+        span_b=0.3,
+        span_c=-0.2,
+        min_score=0.55,
+        extend={"Whataboutism,Straw_Men,Red_Herring": "clause", "Slogans": "sentence"},
+    ),
 ]
 
 
@@ -38,27 +49,28 @@ def test_score_config_equals_evaluate(ptc, cfg: DecoderConfig) -> None:  # type:
     cache = cache_scores(model, docs)
     model.cfg = cfg
     ev = evaluate_docs(model, docs)
-    got = score_config(model, cache, cfg)
+    got = score_config(cache, cfg)
     assert ev["predicted_spans"] > 0
     assert got["si_f1"] == pytest.approx(ev["si"]["f1"], abs=1e-12)
     assert got["si_p"] == pytest.approx(ev["si"]["precision"], abs=1e-12)
     assert got["si_r"] == pytest.approx(ev["si"]["recall"], abs=1e-12)
     assert got["full_f1"] == pytest.approx(ev["full"]["f1"], abs=1e-12)
-    # without the span classifier (the threshold sweep) the SI scores are the same
-    assert score_config(model, cache, cfg, with_full=False)["si_f1"] == got["si_f1"]
-    assert tc_accuracy(model, cache) == pytest.approx(ev["tc"]["micro_f1"], abs=1e-12)
+    if not cfg.extend and not cfg.min_score:
+        # without the span classifier (the threshold sweep) the SI scores are the same
+        assert score_config(cache, cfg, with_full=False)["si_f1"] == got["si_f1"]
+    assert tc_accuracy(cache) == pytest.approx(ev["tc"]["micro_f1"], abs=1e-12)
 
 
-def test_confidences_are_the_runtime_span_scores(ptc) -> None:  # type: ignore[no-untyped-def]
+def test_calibration_data_are_the_runtime_scores(ptc) -> None:  # type: ignore[no-untyped-def]
     docs = read_split(ptc.root, "dev")
     model = DetectorModel.load(TINY)
     model.cfg = CONFIGS[2]
     cache = cache_scores(model, docs)
-    cands = candidates(model, cache, model.cfg)
-    runtime = [s.score for d in docs for s in model.detect(d.text)]
-    assert confidences(cands, cache, model.cfg).tolist() == pytest.approx(runtime, abs=1e-12)
-    a, b, y = correctness(cands, cache)
-    assert len(a) == len(b) == len(y) == len(runtime)
+    cands = candidates(cache, model.cfg)
+    runtime = [s for d in docs for s in model.detect(d.text)]
+    p_span, y_span, p_tech, y_tech = calibration_data(cache, cands, model.cfg)
+    assert p_span.tolist() == pytest.approx([s.score for s in runtime], abs=1e-12)
+    assert len(y_span) == len(runtime) and len(p_tech) == len(y_tech) == int(y_span.sum())
 
 
 def test_tune_reports_what_its_decoder_scores(ptc) -> None:  # type: ignore[no-untyped-def]
@@ -66,11 +78,50 @@ def test_tune_reports_what_its_decoder_scores(ptc) -> None:  # type: ignore[no-u
     model = DetectorModel.load(TINY)
     cfg, report = tune(model, docs, log=lambda _m: None)
     model.cfg = cfg
+    model.operating_points = {k: v["min_score"] for k, v in report["operating_points"].items()}
     ev = evaluate_docs(model, docs)
     assert report["si_f1"] == pytest.approx(ev["si"]["f1"])
     assert report["full_f1"] == pytest.approx(ev["full"]["f1"])
     assert report["tc_micro_f1"] == pytest.approx(ev["tc"]["micro_f1"])
-    assert 0.5 <= cfg.temperature <= 3.0
+    assert report["span_ece"] >= 0 and 0.5 <= cfg.temperature <= 3.0
+    points = report["operating_points"]
+    assert points["precise"]["min_score"] >= cfg.min_score >= points["sensitive"]["min_score"]
+    assert cfg.min_score == points["balanced"]["min_score"]
+
+
+def test_out_of_fold_cache_keeps_the_model_of_each_document(ptc) -> None:  # type: ignore[no-untyped-def]
+    docs = read_split(ptc.root, "dev")
+    a, b = DetectorModel.load(TINY), DetectorModel.load(TINY)
+    cache = cache_folds([(a, docs[:1]), (b, docs[1:])])
+    assert [c.model for c in cache] == [a] + [b] * (len(docs) - 1)
+    assert [c.doc.id for c in cache] == [d.id for d in docs]
+
+
+def test_train_folds_split_every_article_once() -> None:
+    from propscope.corpus.ptc import Document
+
+    docs = [Document(str(i), "x", "p") for i in (5, 3, 9, 1, 7, 2, 8)]
+    held = [train_folds(docs, 3, k)[1] for k in range(3)]
+    assert [[d.id for d in h] for h in held] == [["1", "5", "9"], ["2", "7"], ["3", "8"]]
+    for k in range(3):
+        rest, h = train_folds(docs, 3, k)
+        assert {d.id for d in rest} | {d.id for d in h} == {d.id for d in docs}
+        assert not {d.id for d in rest} & {d.id for d in h}
+    with pytest.raises(ValueError):
+        train_folds(docs, 3, 3)
+
+
+def test_choose_points_hand_case() -> None:
+    curve = [
+        {"min_score": 0.0, "si_p": 0.30, "si_r": 0.80, "si_f1": 0.436},
+        {"min_score": 0.1, "si_p": 0.40, "si_r": 0.72, "si_f1": 0.514},
+        {"min_score": 0.2, "si_p": 0.50, "si_r": 0.60, "si_f1": 0.545},
+        {"min_score": 0.3, "si_p": 0.61, "si_r": 0.40, "si_f1": 0.483},
+        {"min_score": 0.4, "si_p": 0.70, "si_r": 0.20, "si_f1": 0.311},
+    ]
+    got = {k: v["min_score"] for k, v in choose_points(curve).items()}
+    # balanced: best F1; precise: first with P >= 0.60; sensitive: last with R >= 0.70
+    assert got == {"precise": 0.3, "balanced": 0.2, "sensitive": 0.1}
 
 
 def test_fit_temperature_hand_case() -> None:

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from propscope.decode.sentences import overlap_scores
 from propscope.model import DocScores
@@ -235,12 +236,19 @@ class _Baseline:
 
     is_baseline = True
     claim_threshold: float | None = None
+    operating_points: Mapping[str, float] = MappingProxyType({})  # no calibrated score
 
     def detect(self, text: str) -> list[Span]:
         raise NotImplementedError
 
-    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
-        spans = self.detect(text)
+    def process(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        *,
+        min_score: float | None = None,
+    ) -> DocScores:
+        spans = [s for s in self.detect(text) if min_score is None or s.score >= min_score]
         return DocScores(spans, overlap_scores(spans, sentences), None)
 
 

@@ -1,15 +1,18 @@
 """The trained detector: an encoder's block scores, the decoder, and the two heads.
 
-Data path of ``process``: text -> blocks -> block scores (``infer.scores``: token windows
-through the encoder, each token from its most central window) -> candidates (``decode_block``:
-runs of inside tokens, classified by the span classifier) -> spans with a calibrated confidence
-(``calibrate``); and per sentence its propaganda score (``decode.sentences``) and check-worthiness
-score (``claims.checkworthy``). One block is scored at a time and dropped (bounded memory).
+Data path of ``process``: text -> blocks -> block scores (``infer.scores``: a window per line
+through the encoder) -> candidates (``decode_block``: runs of inside tokens, classified by the
+span classifier, some grown to their clause) -> spans with two calibrated probabilities
+(``calibrate``: that the text is a persuasion span, and that it uses its technique given that
+it is one; spans below the operating point's ``min_score`` left out); and per sentence its
+propaganda score (``decode.sentences``) and check-worthiness score (``claims.checkworthy``).
+One block is scored at a time and dropped (bounded memory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +59,7 @@ class DetectorModel:
         labels: Sequence[str],
         claims_head: MlpHead | None = None,
         claim_threshold: float | None = None,
+        operating_points: Mapping[str, float] | None = None,
     ) -> None:
         self.info = info
         self.scorer = BlockScorer(encoder, tokenizer, runtime)
@@ -64,6 +68,7 @@ class DetectorModel:
         self.labels = list(labels)
         self.claims_head = claims_head
         self.claim_threshold = claim_threshold if claims_head is not None else None
+        self.operating_points: Mapping[str, float] = dict(operating_points or {})
 
     @classmethod
     def from_folder(cls, folder: ModelFolder, encoder: Encoder | None = None) -> DetectorModel:
@@ -80,6 +85,7 @@ class DetectorModel:
             meta.labels,
             claims_head,
             meta.claims.threshold if meta.claims is not None else None,
+            meta.operating_points,
         )
 
     @classmethod
@@ -99,12 +105,19 @@ class DetectorModel:
         """The decoder on one block (``cfg``: another decoder configuration, for tuning)."""
         return decode_block(scores, text, cfg or self.cfg, self.labels, self.technique_logits)
 
-    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
+    def process(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        *,
+        min_score: float | None = None,
+    ) -> DocScores:
+        cfg = self.cfg if min_score is None else replace(self.cfg, min_score=min_score)
         spans: list[Span] = []
         sent_scores = [0.0] * len(sentences)
         claims = [0.0] * len(sentences)
         for scores in self.scorer.score_text(text):
-            spans.extend(calibrate(self.candidates(scores, text), self.cfg))
+            spans.extend(calibrate(self.candidates(scores, text), cfg))
             mine = starting_in(scores.start, scores.end, sentences)
             for i in mine:
                 sent_scores[i] = sentence_score(scores, *sentences[i])

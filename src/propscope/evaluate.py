@@ -15,6 +15,7 @@ from propscope.infer.threads import blas_single_thread
 from propscope.model import Model
 from propscope.scoring import full_score, si_score, tc_score
 from propscope.techniques import LABELS
+from propscope.types import Span
 
 
 def ece(conf: NDArray[np.float64], y: NDArray[np.float64], bins: int = 10) -> float:
@@ -36,32 +37,117 @@ def span_correct(span: tuple[int, int, str], gold: list[tuple[int, int, str]]) -
     return any(t == gt and s < ge and gs < e for gs, ge, gt in gold)
 
 
+def reliability(
+    conf: NDArray[np.float64], y: NDArray[np.float64], bins: int = 10
+) -> list[dict[str, Any]]:
+    """Reliability table: per equal-width bin of the predicted probability, how many
+    predictions, their mean probability and the observed rate."""
+    idx = np.minimum((conf * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        m = idx == b
+        rows.append(
+            {
+                "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+                "n": int(m.sum()),
+                "mean_predicted": float(conf[m].mean()) if m.any() else None,
+                "observed": float(y[m].mean()) if m.any() else None,
+            }
+        )
+    return rows
+
+
+def _calibration(conf: list[float], y: list[float]) -> dict[str, Any]:
+    c, t = np.asarray(conf, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return {
+        "n": len(conf),
+        "ece": ece(c, t),
+        "mean_predicted": float(c.mean()) if conf else 0.0,
+        "observed": float(t.mean()) if conf else 0.0,
+        "table": reliability(c, t),
+    }
+
+
+LONG_SPAN_WORDS = 20
+
+
+def coverage(
+    docs: list[Document], pred: dict[str, list[tuple[int, int]]], min_words: int = 0
+) -> dict[str, Any]:
+    """Of the gold spans longer than ``min_words`` words: how many a prediction touches, and
+    the share of their characters that predictions cover (overall and per technique)."""
+    n = touched = 0
+    chars = covered = 0
+    per: dict[str, list[int]] = {}
+    for d in docs:
+        mask = np.zeros(len(d.text) + 1, dtype=bool)
+        for s, e in pred.get(d.id, []):
+            mask[s:e] = True
+        for g in d.spans:
+            if len(d.text[g.start : g.end].split()) <= min_words:
+                continue
+            c = int(mask[g.start : g.end].sum())
+            n += 1
+            touched += int(c > 0)
+            chars += g.end - g.start
+            covered += c
+            row = per.setdefault(g.technique or "", [0, 0, 0])
+            row[0] += 1
+            row[1] += g.end - g.start
+            row[2] += c
+    return {
+        "min_words": min_words,
+        "gold_spans": n,
+        "touched": touched / n if n else 0.0,
+        "chars_covered": covered / chars if chars else 0.0,
+        "per_technique": {
+            t: {"gold_spans": r[0], "chars_covered": r[2] / r[1] if r[1] else 0.0}
+            for t, r in sorted(per.items())
+        },
+    }
+
+
 def evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
     with blas_single_thread():
         return _evaluate_docs(model, docs)
 
 
 def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
+    """Scores at the model's default operating point (``balanced``), the SI scores at each of
+    its operating points, and the calibration of both span probabilities over every span the
+    model proposes (``min_score`` 0)."""
     # SI gold: the SI labels and the TC spans together (the scorer merges overlaps; on PTC
     # the merged TC spans equal the SI labels)
     gold_si = {d.id: [(s.start, s.end) for s in d.spans] + list(d.si_spans) for d in docs}
     gold_tc = {d.id: [(s.start, s.end, s.technique or "") for s in d.spans] for d in docs}
-    pred_si: dict[str, list[tuple[int, int]]] = {}
-    pred_full: dict[str, list[tuple[int, int, str]]] = {}
+    points = dict(model.operating_points)
+    default = points.get("balanced")
+    every: dict[str, list[Span]] = {}
     pred_tc: dict[str, list[tuple[int, int, str]]] = {}
-    conf: list[float] = []
-    right: list[float] = []
+    p_span: list[float] = []
+    y_span: list[float] = []
+    p_tech: list[float] = []
+    y_tech: list[float] = []
     for d in docs:
-        spans = model.detect(d.text)
-        gold = [(s.start, s.end, s.technique or "") for s in d.spans]
+        spans = model.process(d.text, [], min_score=0.0 if points else None).spans
+        every[d.id] = spans
         for sp in spans:
-            conf.append(sp.score)
-            right.append(float(span_correct((sp.start, sp.end, sp.technique), gold)))
-        pred_si[d.id] = [(s.start, s.end) for s in spans]
-        pred_full[d.id] = [(s.start, s.end, s.technique) for s in spans]
+            hit = any(sp.start < ge and gs < sp.end for gs, ge in gold_si[d.id])
+            p_span.append(sp.score)
+            y_span.append(float(hit))
+            if hit:
+                p_tech.append(sp.technique_score)
+                y_tech.append(float(span_correct((sp.start, sp.end, sp.technique), gold_tc[d.id])))
         offsets = [(s.start, s.end) for s in d.spans]
         labels = model.classify(d.text, offsets) if offsets else []
         pred_tc[d.id] = [(s, e, t) for (s, e), (t, _p) in zip(offsets, labels, strict=True)]
+
+    def shown(m: float | None) -> dict[str, list[Span]]:
+        return {a: [s for s in v if m is None or s.score >= m] for a, v in every.items()}
+
+    chosen = shown(default)
+    pred_si = {a: [(s.start, s.end) for s in v] for a, v in chosen.items()}
+    pred_full = {a: [(s.start, s.end, s.technique) for s in v] for a, v in chosen.items()}
     si = si_score(pred_si, gold_si)
     tc = tc_score(pred_tc, gold_tc)
     full, full_per = full_score(pred_full, gold_tc)
@@ -81,19 +167,36 @@ def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
             "full_recall": fp.recall if fp else 0.0,
             "full_f1": fp.f1 if fp else 0.0,
         }
+    long_spans = coverage(docs, pred_si, min_words=LONG_SPAN_WORDS)
+    operating = {}
+    for name, m in points.items():
+        sel = shown(m)
+        r = si_score({a: [(s.start, s.end) for s in v] for a, v in sel.items()}, gold_si)
+        f = full_score(
+            {a: [(s.start, s.end, s.technique) for s in v] for a, v in sel.items()}, gold_tc
+        )[0]
+        operating[name] = {
+            "min_score": m,
+            **r.to_dict(),
+            "full_f1": f.f1,
+            "spans": sum(len(v) for v in sel.values()),
+        }
     return {
         "model": {"name": model.info.name, "version": model.info.version},
         "articles": len(docs),
         "gold_spans": sum(len(v) for v in gold_tc.values()),
         "predicted_spans": sum(len(v) for v in pred_full.values()),
+        "min_score": default,
         "si": si.to_dict(),
         "tc": {"micro_f1": tc.micro_f1, "correct": tc.correct, "total": tc.total},
         "full": full.to_dict(),
         "per_technique": per,
+        "operating_points": operating,
+        "long_spans": long_spans,
+        "all_spans": coverage(docs, pred_si),
         "calibration": {
-            "ece": ece(np.asarray(conf), np.asarray(right)),
-            "mean_confidence": float(np.mean(conf)) if conf else 0.0,
-            "accuracy": float(np.mean(right)) if right else 0.0,
+            "span": _calibration(p_span, y_span),
+            "technique": _calibration(p_tech, y_tech),
         },
     }
 

@@ -8,7 +8,7 @@ implement it; nothing probes a model for optional attributes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,8 +42,21 @@ class Model(Protocol):
         """Score from which a sentence is a check-worthy claim; None: no claims head."""
         ...
 
-    def process(self, text: str, sentences: Sequence[tuple[int, int]]) -> DocScores:
-        """Spans of ``text`` (offsets into it) and the scores of the given sentences."""
+    @property
+    def operating_points(self) -> Mapping[str, float]:
+        """Sensitivity name (``precise``, ``balanced``, ``sensitive``) -> the span score from
+        which spans are returned; empty where the model has none (every span is returned)."""
+        ...
+
+    def process(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        *,
+        min_score: float | None = None,
+    ) -> DocScores:
+        """Spans of ``text`` (offsets into it) and the scores of the given sentences; spans
+        with a score below ``min_score`` are left out (None: the model's default)."""
         ...
 
     def detect(self, text: str) -> list[Span]:
@@ -53,6 +66,29 @@ class Model(Protocol):
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
         """Technique and its probability for each given span (subtask TC)."""
         ...
+
+
+SENSITIVITIES = ("precise", "balanced", "sensitive")
+
+
+def resolve_min_score(
+    model: Model, sensitivity: str | None = None, min_score: float | None = None
+) -> float | None:
+    """The span score threshold asked for: ``min_score`` itself, or the model's operating
+    point called ``sensitivity`` (E030 for an unknown name or a score outside [0, 1]), or None
+    (the model's default)."""
+    if min_score is not None:
+        if not 0.0 <= min_score <= 1.0:
+            raise PropscopeError(Code.BAD_OPTION, f"min score {min_score} is not in [0, 1]")
+        return float(min_score)
+    if sensitivity is None:
+        return None
+    if sensitivity not in SENSITIVITIES:
+        raise PropscopeError(
+            Code.BAD_OPTION,
+            f"unknown sensitivity {sensitivity!r} (choose {', '.join(SENSITIVITIES)})",
+        )
+    return model.operating_points.get(sensitivity)
 
 
 def load_model(spec: str | Path | None = None) -> Model:

@@ -29,7 +29,7 @@ from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
 from propscope.corpus.html import extract_main_text
 from propscope.errors import Warn, warning
 from propscope.infer.threads import blas_single_thread
-from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model
+from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model, resolve_min_score
 from propscope.segment.sentences import split_sentences
 from propscope.types import Analysis, ModelInfo, Sentence, Span
 
@@ -50,9 +50,21 @@ Fetch = Callable[[str, "FetchLimits"], "Fetched"]
 
 
 class Pipeline:
-    def __init__(self, model: Model, *, facts: bool = True) -> None:
+    """``sensitivity`` (``precise``, ``balanced``, ``sensitive``: the model's operating points)
+    or ``min_score`` chooses which spans are shown: those whose probability of being a
+    persuasion span reaches the threshold. Default: the model's own (``balanced``)."""
+
+    def __init__(
+        self,
+        model: Model,
+        *,
+        facts: bool = True,
+        sensitivity: str | None = None,
+        min_score: float | None = None,
+    ) -> None:
         self.model = model
         self.facts = facts  # spaCy facts of each claim (the costliest step after the encoder)
+        self.min_score = resolve_min_score(model, sensitivity, min_score)
 
     @property
     def info(self) -> ModelInfo:
@@ -120,7 +132,7 @@ class Pipeline:
                 )
             )
         sentences = split_sentences(text)
-        scores = self.model.process(text, sentences)
+        scores = self.model.process(text, sentences, min_score=self.min_score)
         quotes = find_quotes(text)
         spans = sorted(
             (_mark_quoted(s, quotes, text) for s in scores.spans),
@@ -154,8 +166,14 @@ def _mark_quoted(span: Span, quotes: list[Quote], text: str) -> Span:
     return span if q is None else replace(span, quoted=True, speaker=speaker_of(q, text))
 
 
-def load(model: str | Path | None = None, *, facts: bool = True) -> Pipeline:
-    return Pipeline(load_model(model), facts=facts)
+def load(
+    model: str | Path | None = None,
+    *,
+    facts: bool = True,
+    sensitivity: str | None = None,
+    min_score: float | None = None,
+) -> Pipeline:
+    return Pipeline(load_model(model), facts=facts, sensitivity=sensitivity, min_score=min_score)
 
 
 def analyze(text: str, model: str | Path | None = None) -> Analysis:

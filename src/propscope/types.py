@@ -17,9 +17,10 @@ class Span:
     start: int
     end: int
     technique: str
-    score: float = 1.0
+    score: float = 1.0  # probability that the text is (part of) a persuasion span
     quoted: bool = False  # inside a quotation or reported speech
     speaker: str | None = None  # who is quoted, where known
+    technique_score: float = 1.0  # probability of the technique, given that it is a span
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):
@@ -90,6 +91,7 @@ class Analysis:
                     "end": s.end,
                     "technique": s.technique,
                     "score": round(float(s.score), 4),
+                    "technique_score": round(float(s.technique_score), 4),
                     "text": t[s.start : s.end],
                     "quoted": s.quoted,
                     "speaker": s.speaker,

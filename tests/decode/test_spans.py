@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from propscope.decode.spans import DecoderConfig, confidence, decode_runs, trim
+from propscope.decode.spans import (
+    Candidate,
+    DecoderConfig,
+    calibrate,
+    decode_runs,
+    extend_span,
+    span_probability,
+    trim,
+)
 
 TEXT = "aa bb cc dd ee"
 OFFS = np.array([[0, 2], [3, 5], [6, 8], [9, 11], [12, 14]])
@@ -49,12 +59,45 @@ def test_trim_and_min_chars() -> None:
     assert run([0.9, 0, 0, 0, 0], min_chars=3) == []
 
 
-def test_confidence_is_a_probability() -> None:
-    cfg = DecoderConfig(calib_a=1.0, calib_b=1.0, calib_c=-0.5)
+def test_span_probability_hand_cases() -> None:
+    cfg = DecoderConfig(span_a=2.0, span_b=0.5, span_c=-1.0)
     for p_in in (0.0, 0.3, 0.99, 1.0):
-        for p_t in (0.0, 0.5, 1.0):
-            assert 0.0 <= confidence(cfg, p_in, p_t) <= 1.0
-    assert confidence(DecoderConfig(), 0.8, 0.1) == pytest_approx(0.8)
+        for chars in (0, 1, 40, 10_000):
+            assert 0.0 <= span_probability(cfg, p_in, chars) <= 1.0
+    assert span_probability(DecoderConfig(), 0.8, 12) == pytest_approx(0.8)  # identity
+    # z = 2 * logit(0.75) + 0.5 * log(9) - 1 = 2 log 3 + log 3 - 1 = 3 log 3 - 1
+    want = 1 / (1 + math.exp(-(3 * math.log(3) - 1)))
+    assert span_probability(cfg, 0.75, 9) == pytest_approx(want)
+
+
+def test_calibrate_gives_two_probabilities_and_drops_spans_below_min_score() -> None:
+    cands = [Candidate(0, 4, "Doubt", 0.9, 0.6), Candidate(5, 9, "Slogans", 0.3, 0.8)]
+    got = calibrate(cands, DecoderConfig(min_score=0.5))
+    assert [(s.start, s.end, s.technique) for s in got] == [(0, 4, "Doubt")]
+    assert got[0].score == pytest_approx(0.9) and got[0].technique_score == pytest_approx(0.6)
+    assert len(calibrate(cands, DecoderConfig())) == 2
+
+
+def test_extend_span_to_clause_and_sentence() -> None:
+    text = "He said, as always, that the plan will fail. Then he left.\nNext line."
+    s = text.index("plan")
+    e = s + len("plan")
+    cs, ce = extend_span(text, s, e, "clause")
+    assert text[cs:ce] == "that the plan will fail"  # trimmed like PTC's spans
+    ss, se = extend_span(text, s, e, "sentence")
+    assert text[ss:se] == "He said, as always, that the plan will fail"
+    t = text.index("Then")
+    assert text[slice(*extend_span(text, t, t + 4, "sentence"))] == "Then he left"  # not past \n
+    n = text.index("Next")
+    assert text[slice(*extend_span(text, n, n + 4, "clause"))] == "Next line"
+
+
+def test_decoder_config_refuses_an_unknown_extend_mode() -> None:
+    import pytest
+
+    assert DecoderConfig.from_dict({"extend": {"Doubt": "clause"}}).extend == {"Doubt": "clause"}
+    with pytest.raises(ValueError, match="paragraph"):
+        DecoderConfig.from_dict({"extend": {"Doubt": "paragraph"}})
 
 
 def pytest_approx(x: float) -> object:

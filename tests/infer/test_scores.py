@@ -17,12 +17,11 @@ from propscope.infer.heads import softmax
 from propscope.infer.scores import (
     BlockScorer,
     RuntimeSettings,
-    central_ranges,
     pad_batch,
     tokens_in,
 )
 from propscope.infer.tokenize import TextTokenizer
-from propscope.segment.windows import windows
+from propscope.segment.windows import central_ranges, windows
 
 TOKENIZER = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model" / "tokenizer.json"
 
@@ -64,10 +63,10 @@ def test_each_token_takes_its_scores_from_its_most_central_window(window: int, s
     wins = windows(len(ids), window - 2, stride)
     assert len(wins) >= 3 and enc.seen == len(wins)
     for i in range(len(ids)):
-        w = int(sc.hidden[i, 0])
-        assert w in most_central(i, wins), (i, w, wins)
-        a = wins[w][0]
-        assert sc.hidden[i, 1] == i - a + 1  # position 0 is [CLS]
+        w = int(sc.hidden[i, 0])  # the order in which its window went to the encoder
+        a = i - int(sc.hidden[i, 1]) + 1  # where that window starts (position 0 is [CLS])
+        starts = [x for x, _ in wins]
+        assert a in starts and starts.index(a) in most_central(i, wins), (i, a, wins)
         assert sc.hidden[i, 2] == ids[i]  # the token's own id
         assert tuple(sc.cls[i]) == (w, 0, tok.cls_id)
         want = softmax(np.array([0.0, w / 10, (i - a + 1) / 10], dtype=np.float32))

@@ -29,7 +29,8 @@ def _code(path: Path) -> tuple[str, str]:
 
 def test_reads_runtime_decoder_and_claims_from_meta() -> None:
     f = ModelFolder.read(TINY)
-    assert (f.meta.runtime.window, f.meta.runtime.stride, f.meta.runtime.batch_size) == (32, 24, 4)
+    assert (f.meta.runtime.window, f.meta.runtime.stride, f.meta.runtime.batch_size) == (32, 24, 1)
+    assert (f.meta.runtime.anchor, f.meta.runtime.context) == ("lines", 4)
     assert f.meta.decoder.threshold == 0.3
     assert f.meta.claims is not None and f.meta.claims.threshold == 0.0
     assert f.has_claims_head

@@ -47,7 +47,8 @@ def test_overfit_save_reload_predict(
         log=lambda _m: None,
     )
     assert json.loads((tmp_path / "model" / "meta.json").read_text())["name"] == "tiny-overfit"
-    assert meta["metrics"]["dev"]["si_f1"] > 0.5
+    # export measures dev with the default decoder (tuning is propscope tune-decoder's, on folds)
+    assert meta["metrics"]["dev_default_decoder"]["int8"]["si_f1"] > 0.5
     nlp = propscope.load(tmp_path / "model")
     text = (data / "train-articles" / "article1.txt").read_text(encoding="utf-8")
     spans = nlp.analyze(text).spans

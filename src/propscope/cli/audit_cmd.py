@@ -26,7 +26,8 @@ app = typer.Typer(
 
 @app.callback()
 def audit_callback() -> None:
-    """Audit a model's behaviour (swap: even-handedness under exchanged names)."""
+    """Audit a model's behaviour (swap: even-handedness under exchanged names; shift:
+    stability under edits far from a span)."""
 
 
 @app.command("swap")
@@ -56,6 +57,51 @@ def swap_cli(
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     print_audit(Console(highlight=False), result)
+
+
+@app.command("shift")
+def shift_cli(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="PTC folder (its <split>-articles/ is used) or a folder of .txt files."
+        ),
+    ] = None,
+    split: Annotated[str, typer.Option("--split", help="PTC split to read.")] = "dev",
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Only the first N texts (0: all).")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Compare the spans found in each text and in copies edited away from them (a prefix, a
+    line put before the text, the first paragraph removed)."""
+    from propscope.audit.shift import audit_shift
+
+    texts = read_texts(data_dir(data), split)
+    result = audit_shift(get_model(model), texts[:limit] if limit else texts)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    console = Console(highlight=False)
+    m = result["model"]
+    who = f"model {m['name']} {m['version']}" if m else "model"
+    console.print(f"{who}: {result['texts']} texts")
+    t = Table(title="Agreement between each text and its edited copy")
+    for col in ("edit", "texts", "spans", "spans (edited)", "span agr. (SI F1)", "matched"):
+        t.add_column(col, justify="right" if col != "edit" else "left")
+    t.add_column("technique agr.", justify="right")
+    for name, g in result["edits"].items():
+        t.add_row(
+            name,
+            str(g["texts"]),
+            str(g["spans_original"]),
+            str(g["spans_edited"]),
+            _fmt(g["span_agreement"]),
+            str(g["matched"]),
+            _fmt(g["technique_agreement"]),
+        )
+    console.print(t)
 
 
 def _fmt(x: float | None) -> str:

@@ -29,6 +29,11 @@ def train_cli(
     pseudo_epochs: Annotated[
         int, typer.Option("--pseudo-epochs", help="How many first epochs also use --pseudo.")
     ] = 0,
+    folds: Annotated[
+        int,
+        typer.Option("--folds", help="Cross-validation: train on the other train folds; no dev."),
+    ] = 0,
+    fold: Annotated[int, typer.Option("--fold", help="The held-out train fold (0-based).")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/last.pt.")] = False,
     export_model: Annotated[
         bool, typer.Option("--export/--no-export", help="Export OUT/model when done.")
@@ -50,6 +55,8 @@ def train_cli(
         device=device,
         pseudo=str(pseudo or ""),
         pseudo_epochs=pseudo_epochs if pseudo else 0,
+        folds=folds,
+        fold=fold,
     )
     train(folder, out, cfg, resume=resume)
     if export_model:
@@ -197,3 +204,18 @@ def distill_pack_cli(
     from propscope.training.transport import pack
 
     pack(ptc, news, out, base or ["all-MiniLM-L6-v2"], news_limit, part_mb)
+
+
+def tune_decoder_cli(
+    runs: Annotated[list[Path], typer.Argument(help="Fold run folders (propscope train --folds).")],
+    model: Annotated[Path, typer.Option("--model", help="Model folder whose decoder to tune.")],
+    data: Annotated[Path | None, typer.Option("--data", help="PTC folder (train).")] = None,
+) -> None:
+    """Choose a model folder's decoder, calibration and operating points by cross-validation on
+    train folds (each fold scored by a detector that never saw it); dev is never read."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.folds import tune_on_folds
+
+    tune_on_folds(model, runs, data_dir(data), log=lambda m: typer.echo(m, err=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -17,9 +17,13 @@ from numpy.typing import NDArray
 
 from propscope.infer.heads import softmax
 from propscope.infer.scores import BlockScores
+from propscope.segment.windows import LINE_BREAKS
 from propscope.types import Span
 
 _TRIM = " \t\r\n\u00a0\ufeff.,:;"
+
+
+EXTEND_MODES = ("clause", "sentence")
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,15 @@ class DecoderConfig:
     max_gap: int = 0  # join runs separated by at most this many tokens
     min_chars: int = 2  # drop spans shorter than this
     second_label: float = 1.1  # add a second technique when its probability exceeds this
-    temperature: float = 1.0  # TC calibration temperature
-    # span confidence = sigmoid(calib_a * logit(p_inside) + calib_b * log(p_technique) + calib_c)
-    calib_a: float = 1.0
-    calib_b: float = 0.0
-    calib_c: float = 0.0
+    temperature: float = 1.0  # TC calibration temperature: P(technique | span)
+    # P(span) = sigmoid(span_a * logit(mean P(inside)) + span_b * log(characters) + span_c):
+    # the calibrated probability that the text is (part of) a persuasion span
+    span_a: float = 1.0
+    span_b: float = 0.0
+    span_c: float = 0.0
+    min_score: float = 0.0  # spans with a lower P(span) are not returned
+    # technique -> "clause" or "sentence": its spans grow to the clause or sentence around them
+    extend: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,17 +49,18 @@ class DecoderConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DecoderConfig:
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        out = {k: v for k, v in d.items() if k in names}
+        out["extend"] = dict(out.get("extend") or {})
+        bad = {t: m for t, m in out["extend"].items() if m not in EXTEND_MODES}
+        if bad:
+            raise ValueError(f"unknown extend mode(s) {bad}: choose from {EXTEND_MODES}")
+        return cls(**out)
 
 
-def confidence(cfg: DecoderConfig, p_inside: float, p_technique: float) -> float:
-    """Calibrated probability that a predicted span and its technique are right."""
+def span_probability(cfg: DecoderConfig, p_inside: float, chars: int) -> float:
+    """Calibrated probability that a predicted span's text is (part of) a persuasion span."""
     p = min(max(p_inside, 1e-6), 1 - 1e-6)
-    z = (
-        cfg.calib_a * math.log(p / (1 - p))
-        + cfg.calib_b * math.log(max(p_technique, 1e-6))
-        + cfg.calib_c
-    )
+    z = cfg.span_a * math.log(p / (1 - p)) + cfg.span_b * math.log(max(chars, 1)) + cfg.span_c
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -119,6 +128,37 @@ def decode_runs(
     return out
 
 
+_SENTENCE_END = ".!?…"
+_CLAUSE_MARKS = ',;:()[]"“”—–'
+_REACH = 400  # characters an extension may look back or ahead
+
+
+def extend_span(text: str, start: int, end: int, mode: str) -> tuple[int, int]:
+    """``[start, end)`` grown to the clause (``"clause"``: up to , ; : brackets, quotes or
+    dashes) or sentence around it, never across a line break or sentence end, trimmed."""
+    marks = _CLAUSE_MARKS if mode == "clause" else ""
+    lo = start
+    floor = max(0, start - _REACH)
+    while lo > floor:
+        c = text[lo - 1]
+        if c in LINE_BREAKS or c in marks:
+            break
+        if c.isspace() and lo >= 2 and text[lo - 2] in _SENTENCE_END:
+            break
+        lo -= 1
+    hi = end
+    ceil = min(len(text), end + _REACH)
+    while hi < ceil:
+        c = text[hi]
+        if c in LINE_BREAKS or c in marks:
+            break
+        hi += 1
+        if c in _SENTENCE_END and (hi == len(text) or text[hi].isspace()):
+            break
+    s, e = trim(text, min(lo, start), max(hi, end))
+    return (s, e) if e > s else (start, end)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A decoded span and technique before calibration: the mean probability that its tokens
@@ -152,6 +192,20 @@ def label_runs(
     return out
 
 
+def extend_candidates(text: str, cands: list[Candidate], cfg: DecoderConfig) -> list[Candidate]:
+    """Candidates of the techniques in ``cfg.extend`` grown to their clause or sentence."""
+    if not cfg.extend:
+        return cands
+    out = []
+    for c in cands:
+        mode = cfg.extend.get(c.technique)
+        if mode is not None:
+            s, e = extend_span(text, c.start, c.end, mode)
+            c = replace(c, start=s, end=e)
+        out.append(c)
+    return out
+
+
 def technique_probs(logits: NDArray[np.float32], cfg: DecoderConfig) -> NDArray[np.float32]:
     """The span classifier's logits -> technique probabilities, with the calibration temperature."""
     return softmax(logits / cfg.temperature)
@@ -172,12 +226,16 @@ def decode_block(
     if not runs:
         return []
     logits = technique_logits(scores, text, [(s, e) for s, e, _ in runs])
-    return label_runs(runs, technique_probs(logits, cfg), labels, cfg)
+    return extend_candidates(text, label_runs(runs, technique_probs(logits, cfg), labels, cfg), cfg)
 
 
 def calibrate(candidates: Sequence[Candidate], cfg: DecoderConfig) -> list[Span]:
-    """Spans with their calibrated confidence (``confidence``)."""
-    return [
-        Span(c.start, c.end, c.technique, confidence(cfg, c.p_inside, c.p_technique))
-        for c in candidates
-    ]
+    """Spans with their two calibrated probabilities: ``score``, that the text is a persuasion
+    span (``span_probability``), and ``technique_score``, that it uses this technique if it is
+    one; spans with a ``score`` below ``cfg.min_score`` are left out."""
+    out = []
+    for c in candidates:
+        p = span_probability(cfg, c.p_inside, c.end - c.start)
+        if p >= cfg.min_score:
+            out.append(Span(c.start, c.end, c.technique, p, technique_score=c.p_technique))
+    return out

@@ -2,10 +2,18 @@
 
 Nothing here decodes. A text is cut into blocks of at most ``block_chars`` characters (bounded
 memory for any length); each block is tokenized once and run through the encoder in windows of
-``window`` tokens (with [CLS] and [SEP]) that start every ``stride`` tokens. Each token keeps the
-scores of the window in which it is most central: the first window gives its tokens up to
-``half`` tokens before its end, the next one starts giving ``half`` tokens after its start,
-where ``half = (window - 2 - stride) // 2``.
+at most ``window`` tokens (with [CLS] and [SEP]), each window giving its scores to a range of
+its tokens (``segment.windows.Window``), every token scored by exactly one window:
+
+* ``anchor="lines"`` (models from 0.3): a window per line, reading ``context`` tokens before
+  the line, long lines cut at sentence ends (``anchored_windows``). A window's tokens depend
+  only on the text near it, so a prefix or a removed paragraph changes only nearby scores.
+* ``anchor="grid"``: windows every ``stride`` tokens from the block's first token, each token
+  from the window where it is most central (``grid_windows``).
+
+Windows go through the encoder ``batch_size`` at a time, shortest first. With an int8 model
+whose activations are quantized per call (dynamic quantization), a window's scores depend on
+the other windows of its call; ``batch_size=1`` makes them depend on the window alone.
 """
 
 from __future__ import annotations
@@ -20,7 +28,13 @@ from numpy.typing import NDArray
 from propscope.infer.encoder import Encoder, FArr, IArr
 from propscope.infer.heads import softmax
 from propscope.infer.tokenize import TextTokenizer
-from propscope.segment.windows import BLOCK_CHARS, blocks, windows
+from propscope.segment.windows import (
+    BLOCK_CHARS,
+    Window,
+    anchored_windows,
+    blocks,
+    grid_windows,
+)
 
 
 @dataclass(frozen=True)
@@ -31,13 +45,23 @@ class RuntimeSettings:
     stride: int = 112  # a window starts every ``stride`` tokens
     batch_size: int = 4  # windows per encoder call
     block_chars: int = BLOCK_CHARS  # characters per block (bounded memory)
+    # "lines": a window per line (``anchored_windows``); "grid": every ``stride`` tokens
+    anchor: str = "grid"
+    context: int = 0  # "lines": tokens before a line that its window also reads
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RuntimeSettings:
-        return cls(**{k: int(v) for k, v in d.items() if k in cls.__dataclass_fields__})
+        out = {k: int(v) for k, v in d.items() if k in cls.__dataclass_fields__ and k != "anchor"}
+        return cls(**out, anchor=str(d.get("anchor", "grid")))
+
+    def windows(self, text: str, offsets: IArr) -> list[Window]:
+        """The encoder windows of one block's tokens."""
+        if self.anchor == "lines":
+            return anchored_windows(text, offsets, self.window - 2, self.stride, self.context)
+        return grid_windows(len(offsets), self.window - 2, self.stride)
 
 
 @dataclass
@@ -71,17 +95,6 @@ def pad_batch(tokenizer: TextTokenizer, ids_list: list[IArr]) -> tuple[IArr, IAr
     return ids, mask
 
 
-def central_ranges(wins: list[tuple[int, int]], half: int) -> list[tuple[int, int]]:
-    """The tokens each window gives scores to: all of the first and last window's edge, and
-    ``half`` tokens less at every edge shared with a neighbour."""
-    out = []
-    for wi, (a, b) in enumerate(wins):
-        lo = a if wi == 0 else a + half
-        hi = b if wi == len(wins) - 1 else b - half
-        out.append((lo, max(hi, lo)))
-    return out
-
-
 class BlockScorer:
     """Runs an encoder over the blocks of a text with the model folder's runtime settings."""
 
@@ -108,25 +121,25 @@ class BlockScorer:
             return None
         offs = offs + start
         n = ids.size
-        size, stride = self.settings.window - 2, self.settings.stride
-        wins = windows(n, size, stride)
-        keep = central_ranges(wins, (size - stride) // 2)
+        # batches of windows of similar length (less padding); scores go back by position
+        wins = sorted(self.settings.windows(text, offs), key=lambda w: w.b - w.a)
         probs = np.zeros((n, 3), dtype=np.float32)
         hidden: FArr | None = None
         cls: FArr | None = None
         bsz = self.settings.batch_size
         for k in range(0, len(wins), bsz):
             batch = wins[k : k + bsz]
-            hid, logit = self.encoder.run(*pad_batch(self.tokenizer, [ids[a:b] for a, b in batch]))
+            hid, logit = self.encoder.run(
+                *pad_batch(self.tokenizer, [ids[w.a : w.b] for w in batch])
+            )
             if hidden is None or cls is None:
                 hidden = np.zeros((n, hid.shape[2]), dtype=np.float32)
                 cls = np.zeros((n, hid.shape[2]), dtype=np.float32)
-            for j, (a, _b) in enumerate(batch):
-                lo, hi = keep[k + j]
-                sl = slice(lo - a + 1, hi - a + 1)  # +1: [CLS] is position 0
-                probs[lo:hi] = softmax(logit[j, sl])
-                hidden[lo:hi] = hid[j, sl]
-                cls[lo:hi] = hid[j, 0]
+            for j, w in enumerate(batch):
+                sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
+                probs[w.lo : w.hi] = softmax(logit[j, sl])
+                hidden[w.lo : w.hi] = hid[j, sl]
+                cls[w.lo : w.hi] = hid[j, 0]
         assert hidden is not None and cls is not None
         return BlockScores(start, end, offs, probs, hidden, cls)
 

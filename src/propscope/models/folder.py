@@ -105,6 +105,8 @@ class ModelMeta:
     runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
     claims: ClaimsSettings | None = None  # None: no check-worthiness head
+    # sensitivity name (precise, balanced, sensitive) -> the P(span) from which spans are shown
+    operating_points: dict[str, float] = field(default_factory=dict)
     labels: tuple[str, ...] = tuple(LABELS)
     quantization: str = ""
     base_encoder: dict[str, Any] = field(default_factory=dict)
@@ -122,6 +124,8 @@ class ModelMeta:
         }
         if self.claims is not None:
             out["claims"] = self.claims.to_dict()
+        if self.operating_points:
+            out["operating_points"] = dict(self.operating_points)
         out["labels"] = list(self.labels)
         for key in ("quantization", "base_encoder", "training", "metrics"):
             if value := getattr(self, key):
@@ -143,6 +147,9 @@ class ModelMeta:
             runtime=RuntimeSettings.from_dict(runtime),
             decoder=DecoderConfig.from_dict(dict(d.get("decoder", {}))),
             claims=None if claims is None else ClaimsSettings.from_dict(claims),
+            operating_points={
+                str(k): float(v) for k, v in dict(d.get("operating_points", {})).items()
+            },
             labels=tuple(d.get("labels", LABELS)),
             quantization=str(d.get("quantization", "")),
             base_encoder=dict(d.get("base_encoder", {})),
@@ -270,10 +277,17 @@ def model_card(meta: ModelMeta) -> str:
             "  (mean, first, last and [CLS] states plus repetition counts of the span in the "
             "article).",
         ]
+    anchored = r.anchor == "lines"
+    windows = (
+        f"A window per line (up to {r.window} tokens, reading {r.context} tokens before the "
+        "line; longer lines cut at sentence ends)"
+        if anchored
+        else f"Windows of {r.window} tokens every {r.stride} tokens"
+    )
     lines += [
         f"- **Runtime**: ONNX Runtime on CPU; quantization: {meta.quantization or 'none'}. "
-        f"Windows of {r.window} tokens every {r.stride} tokens, {r.batch_size} per encoder "
-        f"call, blocks of {r.block_chars:,} characters, stitched by character offsets.",
+        f"{windows}, {r.batch_size} per encoder call, blocks of {r.block_chars:,} characters, "
+        "stitched by character offsets.",
     ]
     if t:
         lines.append(
@@ -282,31 +296,16 @@ def model_card(meta: ModelMeta) -> str:
         )
         if t.get("notes"):
             lines.append(f"- **How it was made**: {t['notes']}")
-    dev = meta.metrics.get("dev")
-    if dev:
-        lines += [
-            "",
-            "## Dev scores (PTC dev; the decoder's thresholds were chosen on dev, so these are "
-            "optimistic)",
-            "",
-            "| metric | value |",
-            "|---|---|",
-        ]
-        names = {
-            "si_precision": "SI precision",
-            "si_recall": "SI recall",
-            "si_f1": "SI F1",
-            "tc_micro_f1": "TC micro-F1 (gold spans)",
-            "full_f1": "full task F1 (span + technique)",
-            "ece": "expected calibration error of span confidences",
-            "ece_before": "the same before calibration",
-        }
-        lines += [f"| {label} | {_fmt(dev[k])} |" for k, label in names.items() if k in dev]
+        if t.get("decoder"):
+            lines.append(f"- **Decoder**: {t['decoder']}.")
+    folds = meta.metrics.get("folds")
     ev = meta.metrics.get("dev_eval")
     if ev:
         lines += [
             "",
-            "## PTC dev as `propscope eval` measures it (`benchmarks/quality.py --record`)",
+            "## PTC dev, held out (`benchmarks/quality.py --record`)",
+            "",
+            "The decoder was chosen on train folds, so dev is a real held-out set.",
             "",
             "| metric | precision | recall | F1 |",
             "|---|---|---|---|",
@@ -314,16 +313,58 @@ def model_card(meta: ModelMeta) -> str:
             f"| TC micro-F1 (gold spans) | | | {ev['tc_micro_f1']:.4f} |",
             f"| full task | {ev['full_precision']:.4f} | {ev['full_recall']:.4f} "
             f"| {ev['full_f1']:.4f} |",
-            f"| span confidence ECE | | | {ev['ece']:.4f} |",
+            f"| span score ECE | | | {_fmt(ev.get('span_ece', '-'))} |",
+            f"| technique score ECE | | | {_fmt(ev.get('technique_ece', '-'))} |",
         ]
+    if meta.operating_points:
+        dev_points = (ev or {}).get("operating_points", {})
+        fold_points = (folds or {}).get("operating_points", {})
+        lines += [
+            "",
+            "## Sensitivity (operating points)",
+            "",
+            "A span is shown when its score (the probability that it is a persuasion span) "
+            "reaches the point's threshold. Thresholds chosen on train folds.",
+            "",
+            "| sensitivity | min score | folds P | folds R | dev P | dev R | dev F1 |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, m in meta.operating_points.items():
+            fp, dp = fold_points.get(name, {}), dev_points.get(name, {})
+            lines.append(
+                f"| {name} | {m:.2f} | {_fmt(fp.get('si_p', '-'))} | {_fmt(fp.get('si_r', '-'))} "
+                f"| {_fmt(dp.get('precision', '-'))} | {_fmt(dp.get('recall', '-'))} "
+                f"| {_fmt(dp.get('f1', '-'))} |"
+            )
+    for key, title in (
+        ("span_reliability", "span score (is it a persuasion span?)"),
+        ("technique_reliability", "technique score (is the technique right, given a span?)"),
+    ):
+        table = (ev or {}).get(key)
+        if table:
+            lines += [
+                "",
+                f"## Reliability on dev: {title}",
+                "",
+                "| bin | spans | mean score | observed |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| {row['bin']} | {row['n']} | {_fmt(row['mean_predicted'] or '-')} "
+                f"| {_fmt(row['observed'] or '-')} |"
+                for row in table
+                if row["n"]
+            ]
+    extend = ", ".join(f"{k} to its {v}" for k, v in sorted(d.extend.items())) or "none"
     lines += [
         "",
         "## Decoder",
         "",
         f"threshold {d.threshold}, begin threshold {d.begin_threshold}, max gap {d.max_gap} "
         f"tokens, minimum {d.min_chars} characters, second technique above {d.second_label}, "
-        f"TC temperature {d.temperature}; span confidence = sigmoid({d.calib_a} logit(p_inside) "
-        f"+ {d.calib_b} log(p_technique) + {d.calib_c}).",
+        f"TC temperature {d.temperature}; spans extended: {extend}. Span score = "
+        f"sigmoid({d.span_a} logit(mean P(inside)) + {d.span_b} log(characters) + {d.span_c}); "
+        "technique score = softmax(logits / temperature).",
     ]
     if meta.claims is not None:
         c = meta.claims
@@ -340,9 +381,9 @@ def model_card(meta: ModelMeta) -> str:
         "## Limits",
         "",
         "English news only; trained on 371 hand-labelled articles, so rare techniques "
-        "(Bandwagon, Thought-terminating clichés, Whataboutism) are found rarely. Span scores are "
-        "confidences, calibrated on dev, that the span overlaps a gold span of the same "
-        "technique.",
+        "(Bandwagon, Thought-terminating clichés, Whataboutism) are found rarely. A span's score "
+        "is the probability, calibrated on train folds, that it overlaps a persuasion span; its "
+        "technique score the probability that the technique is right if it does.",
         "",
     ]
     return "\n".join(lines)

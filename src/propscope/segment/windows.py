@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
 
 BLOCK_CHARS = 20_000
 
@@ -38,3 +42,115 @@ def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
             break
         a += stride
     return out
+
+
+# characters that end a line: what str.splitlines() splits on
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_SENT_END = ".!?…"
+_CLOSERS = "\"'”’)]»"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Tokens [a, b) go through the encoder together; tokens [lo, hi) keep its scores."""
+
+    a: int
+    b: int
+    lo: int
+    hi: int
+
+
+def _unit_starts(text: str, offsets: np.ndarray, breaks: str) -> list[int]:
+    """Token indexes that start a unit: the first token, and each token separated from the
+    previous one by a character of ``breaks`` (line breaks), or, for sentences, following a
+    sentence-final token and whitespace."""
+    starts = [0]
+    for i in range(1, len(offsets)):
+        gap = text[int(offsets[i - 1, 1]) : int(offsets[i, 0])]
+        if breaks:
+            if any(c in breaks for c in gap):
+                starts.append(i)
+        elif gap and gap[-1].isspace():
+            # the previous token ends a sentence, or is a closing quote or bracket after one
+            k = i - 1
+            prev = text[int(offsets[k, 0]) : int(offsets[k, 1])].rstrip(_CLOSERS)
+            if not prev and k > 0:
+                k -= 1
+                prev = text[int(offsets[k, 0]) : int(offsets[k, 1])].rstrip(_CLOSERS)
+            if prev and prev[-1] in _SENT_END:
+                starts.append(i)
+    return starts
+
+
+def _pack(units: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Consecutive units joined greedily into ranges of at most ``size`` tokens (a unit
+    longer than ``size`` stays alone)."""
+    out: list[tuple[int, int]] = []
+    for a, b in units:
+        if out and b - out[-1][0] <= size:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _ranges(starts: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
+    """[lo, hi) cut before every start inside it."""
+    inner = [s for s in starts if lo < s < hi]
+    bounds = [lo, *inner, hi]
+    return list(itertools.pairwise(bounds))
+
+
+def anchored_windows(
+    text: str, offsets: np.ndarray, size: int, stride: int, context: int = 0
+) -> list[Window]:
+    """Windows anchored at the text's own structure, so that an edit changes only the scores
+    near it (no window depends on where the text starts).
+
+    Each line is a window of its own, preceded by up to ``context`` tokens of the text before
+    it (read by the encoder, not scored). A line longer than ``size`` tokens is cut at
+    sentence ends and its sentences packed greedily into windows of at most ``size`` tokens;
+    a sentence longer than that is covered by windows every ``stride`` tokens from its first
+    token, each token scored by the window where it is most central. ``offsets`` are the
+    tokens' character offsets into ``text``."""
+    n = len(offsets)
+    if n == 0:
+        return []
+    sent_starts: list[int] | None = None
+    out: list[Window] = []
+    for a, b in _ranges(_unit_starts(text, offsets, LINE_BREAKS), 0, n):
+        if b - a <= size:
+            out.append(Window(max(0, a - context, b - size), b, a, b))
+            continue
+        if sent_starts is None:
+            sent_starts = _unit_starts(text, offsets, "")
+        for sa, sb in _pack(_ranges(sent_starts, a, b), size):
+            if sb - sa <= size:
+                out.append(Window(sa, sb, sa, sb))
+                continue
+            grid = [(sa + x, sa + y) for x, y in windows(sb - sa, size, stride)]
+            half = (size - stride) // 2
+            for (wa, wb), (lo, hi) in zip(grid, central_ranges(grid, half), strict=True):
+                out.append(Window(wa, wb, lo, hi))
+    return out
+
+
+def central_ranges(wins: list[tuple[int, int]], half: int) -> list[tuple[int, int]]:
+    """The tokens each window of a grid gives scores to: all of the first and last window's
+    edge, and ``half`` tokens less at every edge shared with a neighbour."""
+    out = []
+    for wi, (a, b) in enumerate(wins):
+        lo = a if wi == 0 else a + half
+        hi = b if wi == len(wins) - 1 else b - half
+        out.append((lo, max(hi, lo)))
+    return out
+
+
+def grid_windows(n_tokens: int, size: int, stride: int) -> list[Window]:
+    """The sliding grid (windows every ``stride`` tokens from token 0) as ``Window``s."""
+    grid = windows(n_tokens, size, stride)
+    half = (size - stride) // 2
+    return [
+        Window(a, b, lo, hi)
+        for (a, b), (lo, hi) in zip(grid, central_ranges(grid, half), strict=True)
+    ]

@@ -24,7 +24,7 @@ from propscope.training.model import Detector, tc_head_of, tiny_detector
 TINY_META = ModelMeta(
     name="propscope-tiny-fixture",
     version="0",
-    runtime=RuntimeSettings(window=32, stride=24, batch_size=4),
+    runtime=RuntimeSettings(window=32, stride=24, batch_size=1, anchor="lines", context=4),
     decoder=DecoderConfig(threshold=0.3),
     # every sentence is a claim: exercises the facts path
     claims=ClaimsSettings(threshold=0.0, data="random weights (a test fixture)"),

@@ -50,6 +50,8 @@ class TrainConfig:
     device: str = "cpu"  # "cpu", "cuda" or "auto" (cuda where there is one)
     pseudo: str = ""  # JSONL of machine-labelled articles (propscope.training.pseudo)
     pseudo_epochs: int = 0  # the first epochs also train on them; the later ones on gold only
+    folds: int = 0  # > 0: cross-validation on train; dev is never read
+    fold: int = 0  # which of the ``folds`` train folds is held out (evaluated each epoch)
     max_steps: int = 0  # 0: no limit (for smoke tests)
     limit_docs: int = 0  # 0: all documents (for smoke tests)
 
@@ -134,9 +136,25 @@ class TrainData:
         return wins + self.pseudo_wins if epoch < cfg.pseudo_epochs else wins
 
 
+def train_folds(
+    docs: list[Document], folds: int, fold: int
+) -> tuple[list[Document], list[Document]]:
+    """Train articles split for cross-validation: (the other folds, fold ``fold``), article k
+    of the id-sorted list in fold k % ``folds``."""
+    if not 0 <= fold < folds:
+        raise ValueError(f"fold {fold} is not one of 0..{folds - 1}")
+    ordered = sorted(docs, key=lambda d: d.id)
+    held = [d for k, d in enumerate(ordered) if k % folds == fold]
+    rest = [d for k, d in enumerate(ordered) if k % folds != fold]
+    return rest, held
+
+
 def load_data(data: Path, cfg: TrainConfig, tok: TextTokenizer, out: Path) -> TrainData:
     train_docs = read_split(data, "train")
-    dev_docs = read_split(data, "dev")
+    if cfg.folds:
+        train_docs, dev_docs = train_folds(train_docs, cfg.folds, cfg.fold)
+    else:
+        dev_docs = read_split(data, "dev")
     if cfg.limit_docs:
         train_docs, dev_docs = train_docs[: cfg.limit_docs], dev_docs[: max(1, cfg.limit_docs // 4)]
     per_doc = [doc_windows(d, tok, cfg.window, cfg.train_stride) for d in train_docs]

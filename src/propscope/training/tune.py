@@ -1,15 +1,28 @@
-"""Choose the decoder's thresholds and calibration on dev, from cached block scores.
+"""Choose the decoder's thresholds, span extensions, calibration and operating points from
+cached block scores, by cross-validation on train folds (never on dev).
 
-The encoder runs once per document (``cache_scores``); every decoder configuration is then
-decoded from the cache by the runtime's own decoder (``DetectorModel.candidates`` ->
-``decode_block``; ``calibrate`` for confidences), so the configuration chosen here is exactly the
-one the shipped model runs, and ``score_config`` equals ``evaluate`` on the same configuration.
+The encoder runs once per document (``cache_scores``); each cached document carries the model
+that scored it, so out-of-fold caches (each train fold scored by a model that never saw it,
+``cache_folds``) tune the decoder exactly as a single model's cache does. Every configuration is
+decoded by the runtime's own decoder (``DetectorModel.candidates`` -> ``decode_block``;
+``calibrate`` for the two probabilities), so ``score_config`` equals ``evaluate`` on the same
+configuration. The order of ``tune_cache``:
+
+1. temperature of the span classifier (NLL of the gold spans' techniques): P(technique | span);
+2. span thresholds and gap (SI F1);
+3. per technique, whether its spans grow to their clause or sentence (SI F1 + full-task F1);
+4. the second-technique threshold (full-task F1);
+5. P(span): logistic regression of "overlaps a gold span" on logit(mean P(inside)) and
+   log(characters);
+6. the operating points: the P(span) from which a span is shown, for ``precise``,
+   ``balanced`` (best SI F1) and ``sensitive``.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,36 +30,59 @@ import numpy as np
 
 from propscope.corpus.ptc import Document
 from propscope.decode.spans import (
+    EXTEND_MODES,
     Candidate,
     DecoderConfig,
     calibrate,
     decode_runs,
+    extend_candidates,
+    span_probability,
 )
 from propscope.detector import DetectorModel, starting_in
-from propscope.evaluate import ece, span_correct
+from propscope.evaluate import ece
 from propscope.infer.heads import softmax
 from propscope.infer.scores import BlockScores
 from propscope.infer.threads import blas_single_thread
 from propscope.scoring import full_score, si_score, tc_score
+
+Log = Callable[[str], Any]
+
+# the operating points: a name and what it asks of the span probability threshold
+PRECISE_PRECISION = 0.60  # precise: the lowest threshold whose precision reaches this
+SENSITIVE_RECALL = 0.70  # sensitive: the highest threshold whose recall reaches this
+SCORE_GRID = [round(x, 2) for x in np.arange(0.0, 0.96, 0.01)]
 
 
 @dataclass
 class Cached:
     doc: Document
     blocks: list[BlockScores]
+    model: DetectorModel  # the model that scored it (out of fold: one that never saw it)
 
 
-def cache_scores(model: DetectorModel, docs: list[Document]) -> list[Cached]:
+def cache_scores(model: DetectorModel, docs: Sequence[Document]) -> list[Cached]:
     with blas_single_thread():
-        return [Cached(d, list(model.scorer.score_text(d.text))) for d in docs]
+        return [Cached(d, list(model.scorer.score_text(d.text)), model) for d in docs]
 
 
-def candidates(
-    model: DetectorModel, cache: list[Cached], cfg: DecoderConfig
-) -> dict[str, list[Candidate]]:
+def cache_folds(folds: Sequence[tuple[DetectorModel, Sequence[Document]]]) -> list[Cached]:
+    """Out-of-fold cache: each model scores the documents it was not trained on."""
+    return [c for model, docs in folds for c in cache_scores(model, docs)]
+
+
+def raw_candidates(cache: list[Cached], cfg: DecoderConfig) -> dict[str, list[Candidate]]:
+    """The decoder's candidates before any span extension."""
+    plain = replace(cfg, extend={})
+    return {
+        c.doc.id: [x for sc in c.blocks for x in c.model.candidates(sc, c.doc.text, plain)]
+        for c in cache
+    }
+
+
+def candidates(cache: list[Cached], cfg: DecoderConfig) -> dict[str, list[Candidate]]:
     """The decoder's candidates for every cached document under ``cfg``."""
     return {
-        c.doc.id: [x for sc in c.blocks for x in model.candidates(sc, c.doc.text, cfg)]
+        c.doc.id: [x for sc in c.blocks for x in c.model.candidates(sc, c.doc.text, cfg)]
         for c in cache
     }
 
@@ -60,42 +96,60 @@ def _gold(cache: list[Cached]) -> tuple[dict[str, Any], dict[str, Any]]:
     return gold_si, gold_tc
 
 
-def score_config(
-    model: DetectorModel, cache: list[Cached], cfg: DecoderConfig, *, with_full: bool = True
+def score_spans(
+    cache: list[Cached], spans: dict[str, list[tuple[int, int, str]]]
 ) -> dict[str, float]:
-    """SI (and, ``with_full``, full-task) scores of the decoder under ``cfg``, as ``evaluate``
-    computes them. Without ``with_full`` only the span runs are decoded (no span classifier),
-    which is what a sweep over the span thresholds needs."""
-    pred_si: dict[str, list[tuple[int, int]]] = {}
-    pred_full: dict[str, list[tuple[int, int, str]]] = {}
-    if with_full:
-        for aid, cands in candidates(model, cache, cfg).items():
-            pred_full[aid] = [(x.start, x.end, x.technique) for x in cands]
-            pred_si[aid] = list(dict.fromkeys((x.start, x.end) for x in cands))
-    else:
-        for c in cache:
-            pred_si[c.doc.id] = [
-                (s, e)
-                for sc in c.blocks
-                for s, e, _p in decode_runs(
-                    sc.p_inside, sc.probs[:, 1], sc.offsets, c.doc.text, cfg
-                )
-            ]
+    """SI and full-task scores of predicted (start, end, technique) spans."""
     gold_si, gold_tc = _gold(cache)
+    pred_si = {a: list(dict.fromkeys((s, e) for s, e, _t in v)) for a, v in spans.items()}
     si = si_score(pred_si, gold_si)
-    out = {
+    return {
         "si_f1": si.f1,
         "si_p": si.precision,
         "si_r": si.recall,
-        "n_pred": float(sum(len(v) for v in pred_si.values())),  # spans, techniques aside
+        "n_pred": float(sum(len(v) for v in pred_si.values())),
+        "full_f1": full_score(spans, gold_tc)[0].f1,
     }
+
+
+def score_candidates(
+    cache: list[Cached], cands: dict[str, list[Candidate]], cfg: DecoderConfig
+) -> dict[str, float]:
+    """Scores of candidates as the runtime returns them (``calibrate``: ``cfg.min_score``)."""
+    spans = {
+        a: [(s.start, s.end, s.technique) for s in calibrate(v, cfg)] for a, v in cands.items()
+    }
+    return score_spans(cache, spans)
+
+
+def score_config(
+    cache: list[Cached], cfg: DecoderConfig, *, with_full: bool = True
+) -> dict[str, float]:
+    """SI (and, ``with_full``, full-task) scores of the decoder under ``cfg``, as ``evaluate``
+    computes them. Without ``with_full`` only the span runs are decoded (no span classifier,
+    no extension, no ``min_score``), which is what a sweep over the span thresholds needs."""
     if with_full:
-        out["full_f1"] = full_score(pred_full, gold_tc)[0].f1
-    return out
+        return score_candidates(cache, candidates(cache, cfg), cfg)
+    pred_si = {
+        c.doc.id: [
+            (s, e)
+            for sc in c.blocks
+            for s, e, _p in decode_runs(sc.p_inside, sc.probs[:, 1], sc.offsets, c.doc.text, cfg)
+        ]
+        for c in cache
+    }
+    gold_si, _ = _gold(cache)
+    si = si_score(pred_si, gold_si)
+    return {
+        "si_f1": si.f1,
+        "si_p": si.precision,
+        "si_r": si.recall,
+        "n_pred": float(sum(len(v) for v in pred_si.values())),
+    }
 
 
 def gold_tc_logits(
-    model: DetectorModel, cache: list[Cached]
+    cache: list[Cached],
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, int, int, str]]]:
     """Span classifier logits of every gold span (from the block holding its start, as
     ``DetectorModel.classify`` takes them) and the gold labels."""
@@ -106,11 +160,11 @@ def gold_tc_logits(
             idx = starting_in(sc.start, sc.end, spans)
             if not idx:
                 continue
-            lg = model.technique_logits(sc, c.doc.text, [spans[i] for i in idx])
+            lg = c.model.technique_logits(sc, c.doc.text, [spans[i] for i in idx])
             for i, row in zip(idx, lg, strict=True):
                 g = c.doc.spans[i]
                 logits.append(row)
-                gold.append(model.labels.index(g.technique or ""))
+                gold.append(c.model.labels.index(g.technique or ""))
                 rows.append((c.doc.id, g.start, g.end, g.technique or ""))
     return np.stack(logits), np.asarray(gold), rows
 
@@ -126,47 +180,41 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return round(best_t, 2)
 
 
-def tc_accuracy(model: DetectorModel, cache: list[Cached]) -> float:
+def tc_accuracy(cache: list[Cached]) -> float:
     """TC micro-F1 with the official pairing, on cached scores."""
-    logits, _gold, rows = gold_tc_logits(model, cache)
+    logits, _gold, rows = gold_tc_logits(cache)
+    labels = cache[0].model.labels
     pred: dict[str, list[tuple[int, int, str]]] = {}
     gold: dict[str, list[tuple[int, int, str]]] = {}
     for (aid, s, e, g), row in zip(rows, logits, strict=True):
-        pred.setdefault(aid, []).append((s, e, model.labels[int(row.argmax())]))
+        pred.setdefault(aid, []).append((s, e, labels[int(row.argmax())]))
         gold.setdefault(aid, []).append((s, e, g))
     return tc_score(pred, gold).micro_f1
 
 
-def correctness(
-    pred: dict[str, list[Candidate]], cache: list[Cached]
+def span_targets(
+    cands: dict[str, list[Candidate]], cache: list[Cached]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The calibration's two features (logit p_inside, log p_technique) and a 0/1 target per
-    candidate: does it overlap a gold span of the same technique?"""
+    """P(span)'s two features (logit of the mean P(inside), log characters) and its target
+    (the candidate overlaps a gold span, any technique), one row per candidate."""
+    gold_si, _ = _gold(cache)
     xs, ys = [], []
     for c in cache:
-        gold = [(s.start, s.end, s.technique or "") for s in c.doc.spans]
-        for x in pred.get(c.doc.id, []):
+        gold = gold_si[c.doc.id]
+        for x in cands.get(c.doc.id, []):
             p = min(max(x.p_inside, 1e-6), 1 - 1e-6)
-            xs.append((math.log(p / (1 - p)), math.log(max(x.p_technique, 1e-6))))
-            ys.append(float(span_correct((x.start, x.end, x.technique), gold)))
+            xs.append((math.log(p / (1 - p)), math.log(max(x.end - x.start, 1))))
+            ys.append(float(any(x.start < ge and gs < x.end for gs, ge in gold)))
     arr = np.asarray(xs, dtype=np.float64).reshape(-1, 2)
     return arr[:, 0], arr[:, 1], np.asarray(ys)
 
 
-def confidences(
-    pred: dict[str, list[Candidate]], cache: list[Cached], cfg: DecoderConfig
-) -> np.ndarray:
-    """The runtime's span confidence (``calibrate``) of each candidate, in the order of
-    ``correctness``."""
-    return np.asarray([sp.score for c in cache for sp in calibrate(pred.get(c.doc.id, []), cfg)])
-
-
-def fit_calibration(
+def fit_logistic(
     a_feat: np.ndarray, b_feat: np.ndarray, y: np.ndarray
 ) -> tuple[float, float, float]:
-    """Logistic regression of correctness on the two features (Newton's method)."""
+    """Logistic regression of ``y`` on the two features (Newton's method)."""
     x = np.stack([a_feat, b_feat, np.ones_like(a_feat)], axis=1)
-    w = np.array([1.0, 1.0, 0.0])
+    w = np.array([1.0, 0.0, 0.0])
     for _ in range(50):
         p = 1 / (1 + np.exp(-(x @ w)))
         g = x.T @ (p - y)
@@ -175,22 +223,72 @@ def fit_calibration(
     return float(w[0]), float(w[1]), float(w[2])
 
 
+def operating_curve(
+    cache: list[Cached], cands: dict[str, list[Candidate]], cfg: DecoderConfig
+) -> list[dict[str, float]]:
+    """SI precision, recall and F1 (and full-task F1) of the spans with P(span) >= each
+    threshold of ``SCORE_GRID``."""
+    scored = {
+        a: [(span_probability(cfg, x.p_inside, x.end - x.start), x) for x in v]
+        for a, v in cands.items()
+    }
+    out = []
+    for m in SCORE_GRID:
+        spans = {
+            a: [(x.start, x.end, x.technique) for p, x in v if p >= m] for a, v in scored.items()
+        }
+        r = score_spans(cache, spans)
+        out.append({"min_score": m, **r})
+    return out
+
+
+def choose_points(curve: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """``balanced``: the best SI F1; ``precise``: the lowest threshold above it whose precision
+    reaches ``PRECISE_PRECISION`` (else the highest precision); ``sensitive``: the highest
+    threshold below it whose recall reaches ``SENSITIVE_RECALL`` (else the highest recall)."""
+    best = max(curve, key=lambda r: r["si_f1"])
+    above = [r for r in curve if r["min_score"] >= best["min_score"]]
+    below = [r for r in curve if r["min_score"] <= best["min_score"]]
+    precise = next(
+        (r for r in above if r["si_p"] >= PRECISE_PRECISION), max(above, key=lambda r: r["si_p"])
+    )
+    hits = [r for r in below if r["si_r"] >= SENSITIVE_RECALL]
+    sensitive = hits[-1] if hits else max(below, key=lambda r: r["si_r"])
+    return {"precise": precise, "balanced": best, "sensitive": sensitive}
+
+
+LONG_TECHNIQUES = (
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+)
+
+
 def tune(
-    model: DetectorModel, docs: list[Document], log: Any = print
+    model: DetectorModel, docs: list[Document], log: Log = print
 ) -> tuple[DecoderConfig, dict[str, Any]]:
-    """Temperature (NLL of the gold spans' techniques), then span thresholds and gap (SI F1),
-    then the second-technique threshold (full-task F1), then the confidence calibration."""
+    """``tune_cache`` on one model's scores of ``docs``."""
+    return tune_cache(cache_scores(model, docs), log)
+
+
+def tune_cache(cache: list[Cached], log: Log = print) -> tuple[DecoderConfig, dict[str, Any]]:
     with blas_single_thread():
-        return _tune(model, docs, log)
+        return _tune(cache, log)
 
 
-def _tune(
-    model: DetectorModel, docs: list[Document], log: Any
-) -> tuple[DecoderConfig, dict[str, Any]]:
-    cache = cache_scores(model, docs)
-    logits, gold, _rows = gold_tc_logits(model, cache)
+def _tune(cache: list[Cached], log: Log) -> tuple[DecoderConfig, dict[str, Any]]:
+    logits, gold, _rows = gold_tc_logits(cache)
     temp = fit_temperature(logits, gold)
     cfg = replace(DecoderConfig(), temperature=temp)
+    # 2. span thresholds and gap
     best: tuple[float, DecoderConfig] = (-1.0, cfg)
     for th, bt, gap in itertools.product(
         [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
@@ -198,33 +296,101 @@ def _tune(
         [0, 1, 2, 3, 4, 6],
     ):
         c = replace(cfg, threshold=th, begin_threshold=bt, max_gap=gap, second_label=1.1)
-        r = score_config(model, cache, c, with_full=False)
+        r = score_config(cache, c, with_full=False)
         if r["si_f1"] > best[0]:
             best = (r["si_f1"], c)
             log(f"tune: SI {r['si_f1']:.4f} n {r['n_pred']:.0f} <- th {th} begin {bt} gap {gap}")
     cfg = best[1]
-    best_full = (score_config(model, cache, cfg)["full_f1"], cfg.second_label)
+    # 3. span extensions, one technique at a time (coordinate ascent, two rounds)
+    raw = raw_candidates(cache, cfg)
+
+    def ext_score(c: DecoderConfig) -> float:
+        r = score_candidates(
+            cache, {a: extend_candidates(cache_text[a], v, c) for a, v in raw.items()}, c
+        )
+        return r["si_f1"] + r["full_f1"]
+
+    cache_text = {c.doc.id: c.doc.text for c in cache}
+    current = ext_score(cfg)
+    for _round in range(2):
+        for t in LONG_TECHNIQUES:
+            for mode in (None, *EXTEND_MODES):
+                ext = {k: v for k, v in cfg.extend.items() if k != t}
+                if mode is not None:
+                    ext[t] = mode
+                c = replace(cfg, extend=ext)
+                sc = ext_score(c)
+                if sc > current + 1e-9:
+                    current, cfg = sc, c
+                    log(f"tune: extend {t} -> {mode}: SI+full {sc:.4f}")
+    # 4. second technique
+    best_full = (score_config(cache, cfg)["full_f1"], cfg.second_label)
     for sl in [0.15, 0.2, 0.25, 0.3, 0.4]:
-        r = score_config(model, cache, replace(cfg, second_label=sl))
+        r = score_config(cache, replace(cfg, second_label=sl))
         if r["full_f1"] > best_full[0]:
             best_full = (r["full_f1"], sl)
     cfg = replace(cfg, second_label=best_full[1])
-    raw = candidates(model, cache, cfg)
-    a_f, b_f, y = correctness(raw, cache)
-    before = ece(confidences(raw, cache, cfg), y)
-    ca, cb, cc = fit_calibration(a_f, b_f, y)
-    cfg = replace(cfg, calib_a=round(ca, 4), calib_b=round(cb, 4), calib_c=round(cc, 4))
-    after = ece(confidences(raw, cache, cfg), y)
-    final = score_config(model, cache, cfg)
+    # 5. P(span)
+    cands = candidates(cache, cfg)
+    a_f, b_f, y = span_targets(cands, cache)
+    sa, sb, sc_ = fit_logistic(a_f, b_f, y)
+    cfg = replace(cfg, span_a=round(sa, 4), span_b=round(sb, 4), span_c=round(sc_, 4))
+    # 6. operating points
+    curve = operating_curve(cache, cands, cfg)
+    points = choose_points(curve)
+    cfg = replace(cfg, min_score=points["balanced"]["min_score"])
     report = {
+        **report_of(cache, cands, cfg),
+        "tc_temperature": temp,
+        "operating_points": {k: _round4(v) for k, v in points.items()},
+    }
+    return cfg, report
+
+
+def _round4(r: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in r.items()}
+
+
+def report_of(
+    cache: list[Cached], cands: dict[str, list[Candidate]], cfg: DecoderConfig
+) -> dict[str, Any]:
+    """Scores of ``cfg`` at its ``min_score``, TC, and the calibration of both probabilities."""
+    final = score_candidates(cache, cands, cfg)
+    p_span, y_span, p_tech, y_tech = calibration_data(cache, cands, cfg)
+    return {
         "si_f1": final["si_f1"],
         "si_precision": final["si_p"],
         "si_recall": final["si_r"],
         "full_f1": final["full_f1"],
-        "tc_micro_f1": tc_accuracy(model, cache),
-        "tc_temperature": temp,
-        "ece_before": before,
-        "ece": after,
+        "tc_micro_f1": tc_accuracy(cache),
         "n_pred": final["n_pred"],
+        "span_ece": ece(p_span, y_span),
+        "technique_ece": ece(p_tech, y_tech),
     }
-    return cfg, report
+
+
+def calibration_data(
+    cache: list[Cached], cands: dict[str, list[Candidate]], cfg: DecoderConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(P(span), overlaps a gold span) of every candidate above ``cfg.min_score``, and
+    (P(technique | span), a gold span it overlaps has that technique) of those that overlap."""
+    _gold_si, gold_tc = _gold(cache)
+    gold_si, _ = _gold(cache)
+    ps, ys, pt, yt = [], [], [], []
+    for c in cache:
+        g_si, g_tc = gold_si[c.doc.id], gold_tc[c.doc.id]
+        for sp in calibrate(cands.get(c.doc.id, []), cfg):
+            hit = any(sp.start < ge and gs < sp.end for gs, ge in g_si)
+            ps.append(sp.score)
+            ys.append(float(hit))
+            if hit:
+                pt.append(sp.technique_score)
+                yt.append(
+                    float(
+                        any(
+                            sp.start < ge and gs < sp.end and t == sp.technique
+                            for gs, ge, t in g_tc
+                        )
+                    )
+                )
+    return np.asarray(ps), np.asarray(ys), np.asarray(pt), np.asarray(yt)
