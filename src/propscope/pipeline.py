@@ -70,6 +70,20 @@ class Pipeline:
     def info(self) -> ModelInfo:
         return self.model.info
 
+    def using(self, *, sensitivity: str | None = None, min_score: float | None = None) -> Pipeline:
+        """This pipeline (same model, loaded once) at another operating point; itself when
+        neither is given."""
+        if sensitivity is None and min_score is None:
+            return self
+        return Pipeline(self.model, facts=self.facts, sensitivity=sensitivity, min_score=min_score)
+
+    @property
+    def shown_from(self) -> float | None:
+        """The span score from which spans are shown (None: every span the model gives)."""
+        if self.min_score is not None:
+            return self.min_score
+        return self.model.operating_points.get("balanced")
+
     def analyze(self, text: str) -> Analysis:
         (analysis,) = self.pipe([text])  # runs the generator to its end: the BLAS limit is lifted
         return analysis
@@ -117,6 +131,7 @@ class Pipeline:
                     f"{self.model.info.name} is a baseline, not a trained detector",
                 )
             )
+        points = dict(self.model.operating_points)
         if not text.strip():
             return Analysis(
                 text=text,
@@ -124,6 +139,8 @@ class Pipeline:
                 profile=build_profile(text, [], [], 0),
                 warnings=tuple(warnings),
                 id=doc_id,
+                min_score=self.shown_from,
+                operating_points=points,
             )
         if not looks_english(text):
             warnings.append(
@@ -158,6 +175,8 @@ class Pipeline:
             profile=build_profile(text, spans, sentences, len(claims)),
             warnings=tuple(warnings),
             id=doc_id,
+            min_score=self.shown_from,
+            operating_points=points,
         )
 
 

@@ -75,6 +75,8 @@ class Analysis:
     id: str | None = None  # the id given with the text to ``Pipeline.pipe``
     source: str | None = None  # where the text came from (a URL, a file), where known
     main_text: bool = False  # the text was extracted from HTML: the JSON carries it
+    min_score: float | None = None  # spans shown have a score at least this (None: all)
+    operating_points: dict[str, float] = field(default_factory=dict)  # the model's
 
     def to_dict(self, *, with_text: bool | None = None) -> dict[str, Any]:
         """The analysis JSON (schema ``propscope.analysis/1``). It holds the analysed ``text``
@@ -120,6 +122,10 @@ class Analysis:
             "profile": dict(self.profile),
             "warnings": [dict(w) for w in self.warnings],
         }
+        if self.min_score is not None:
+            out["min_score"] = round(float(self.min_score), 4)
+        if self.operating_points:
+            out["operating_points"] = {k: round(v, 4) for k, v in self.operating_points.items()}
         if self.main_text if with_text is None else with_text:
             out["text"] = t
         if self.source is not None:

@@ -327,6 +327,9 @@ class _Blocking:
         assert self.go.wait(10)
         return self.inner.analyze(text)
 
+    def using(self, **_kw: Any) -> _Blocking:
+        return self
+
 
 def test_analysis_runs_off_the_event_loop_and_excess_is_refused(
     make_app: MakeApp, lexicon_pipeline: Pipeline

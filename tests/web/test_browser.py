@@ -21,12 +21,13 @@ from web_support import (
     LEX_TEXT,
     ROOT,
     SAMPLE,
+    TINY,
     LiveServer,
     start_server,
     stop_server,
 )
 
-from propscope.pipeline import Pipeline
+from propscope.pipeline import Pipeline, load
 from propscope.report.html import render_html
 from propscope.techniques import BY_LABEL
 from propscope.web import Settings, create_app
@@ -188,12 +189,13 @@ def test_hover_and_focus_show_the_tooltip(app_page: Page) -> None:
     expect(tip.locator(".ps-tip-name")).to_have_text(t.name)
     expect(tip.locator(".ps-tip-def")).to_have_text(t.definition)
     expect(tip.locator(".ps-tip-ex")).to_contain_text(t.example)
-    expect(tip.locator(".ps-tip-score")).to_have_text("confidence 50%")
+    # the lexicon baseline: score 0.5, technique score 1.0 (it has no calibrated ones)
+    expect(tip.locator(".ps-tip-score")).to_have_text("span 50% · technique 100%")
     expect(tip.locator(".ps-tip-span")).to_contain_text("thugs")
     app_page.mouse.move(0, 0)
     expect(tip).to_be_hidden()
     # Keyboard: Tab from the last control of the form reaches the first highlighted span.
-    app_page.focus("#analyze-url")
+    app_page.focus("#sensitivity")
     app_page.keyboard.press("Tab")
     first = app_page.locator("mark.ps-span").first
     expect(first).to_be_focused()
@@ -390,3 +392,36 @@ def test_screenshot_of_the_sample_article(
     if update:
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
+
+
+def test_sensitivity_control_refilters_without_analysing_again(page: Page) -> None:
+    """The tiny model with three operating points: the page asks once for every span down to
+    the sensitive point and shows those at or above the chosen point's score."""
+    pipeline = load(str(TINY))
+    model = pipeline.model
+    text = (
+        "They are evil thugs who lie to everyone.\nOur great nation will never surrender to them!"
+    )
+    scores = sorted(s.score for s in pipeline.analyze(text).spans)
+    assert len(scores) >= 3
+    mid = (scores[0] + scores[-1]) / 2
+    model.operating_points = {"precise": scores[-1], "balanced": mid, "sensitive": 0.0}  # type: ignore[attr-defined]
+    live = start_server(create_app(Settings(model=str(TINY)), pipeline=pipeline))
+    try:
+        calls: list[str] = []
+        page.on("request", lambda r: calls.append(r.url) if "/analyze" in r.url else None)
+        page.goto(live.url + "/")
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        _analyze(page, text)
+        want = {
+            "balanced": sum(s >= mid for s in scores),
+            "precise": 1,
+            "sensitive": len(scores),
+        }
+        assert page.locator("mark.ps-span").count() > 0
+        for name in ("balanced", "precise", "sensitive", "balanced"):
+            page.select_option("#sensitivity", name)
+            expect(page.locator("#status")).to_contain_text(f"Done: {want[name]} span")
+        assert len(calls) == 1  # one analysis, filtered four times
+    finally:
+        stop_server(live)

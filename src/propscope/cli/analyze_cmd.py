@@ -20,6 +20,12 @@ from propscope.report.render import print_text, render_json, render_jsonl, rende
 from propscope.types import Analysis
 
 
+class Sensitivity(str, Enum):
+    precise = "precise"
+    balanced = "balanced"
+    sensitive = "sensitive"
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -49,9 +55,33 @@ def analyze_cli(
         bool,
         typer.Option("--allow-private-urls", help="Let URLs reach loopback and private addresses."),
     ] = False,
+    sensitivity: Annotated[
+        Sensitivity | None,
+        typer.Option(
+            "--sensitivity",
+            help="Which spans to show: precise (fewer, surer), balanced (default: best F1 on "
+            "train folds) or sensitive (more, less sure).",
+        ),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            help="Show spans whose score (probability of a persuasion span) is at least this.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse texts and show the persuasion techniques they use, span by span."""
-    failures = analyze_files(files or ["-"], fmt, model, allow_private_urls=allow_private_urls)
+    failures = analyze_files(
+        files or ["-"],
+        fmt,
+        model,
+        allow_private_urls=allow_private_urls,
+        sensitivity=sensitivity.value if sensitivity else None,
+        min_score=min_score,
+    )
     if failures:
         raise typer.Exit(1)
 
@@ -74,10 +104,16 @@ def _analyze(pipeline: Pipeline, source: str, allow_private_urls: bool) -> Analy
 
 
 def analyze_files(
-    sources: list[str], fmt: Format, model_spec: str | None, *, allow_private_urls: bool = False
+    sources: list[str],
+    fmt: Format,
+    model_spec: str | None,
+    *,
+    allow_private_urls: bool = False,
+    sensitivity: str | None = None,
+    min_score: float | None = None,
 ) -> list[PropscopeError]:
     """Analyse every readable source; report each failure at the end; return the failures."""
-    pipeline = Pipeline(get_model(model_spec))
+    pipeline = Pipeline(get_model(model_spec), sensitivity=sensitivity, min_score=min_score)
     out = Console(soft_wrap=False, highlight=False)
     failures: list[PropscopeError] = []
     done: list[tuple[str, Analysis]] = []

@@ -6,7 +6,7 @@ models below only document them, and a test checks that every analysis validates
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -26,18 +26,34 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class TextInput(_Strict):
+class _Shown(_Strict):
+    sensitivity: Literal["precise", "balanced", "sensitive"] | None = Field(
+        default=None,
+        description="Which spans to return: the model's operating points (precise: fewer, "
+        "surer; balanced: the default; sensitive: more, less sure). The answer lists them as "
+        "`operating_points`, so a client can re-filter spans by `score` without asking again.",
+    )
+    min_score: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Return spans whose score (probability of a persuasion span) is at least "
+        "this; overrides `sensitivity`.",
+    )
+
+
+class TextInput(_Shown):
     text: UnicodeText = Field(description="Plain text; offsets in the answer index into it.")
 
 
-class HtmlInput(_Strict):
+class HtmlInput(_Shown):
     html: UnicodeText = Field(
         description="An HTML page; its main text is extracted (trafilatura) and analysed, and "
         "the answer carries that text as `text`."
     )
 
 
-class UrlInput(_Strict):
+class UrlInput(_Shown):
     url: UnicodeText = Field(
         pattern=r"^[hH][tT][tT][pP][sS]?://",
         max_length=8192,
@@ -70,7 +86,7 @@ AnalyzeRequest = Annotated[
 ]
 
 
-class BatchRequest(_Strict):
+class BatchRequest(_Shown):
     texts: list[UnicodeText] = Field(
         description="Plain texts to analyse (at most max_batch); answers come in the same order."
     )
@@ -88,7 +104,10 @@ class SpanOut(BaseModel):
     start: int = Field(description="Start offset (Python str index, inclusive).")
     end: int = Field(description="End offset (exclusive).")
     technique: str
-    score: float
+    score: float = Field(description="Probability that the text is a persuasion span.")
+    technique_score: float = Field(
+        description="Probability that the technique is right, given that it is a span."
+    )
     text: str
     quoted: bool
     speaker: str | None
@@ -139,6 +158,12 @@ class AnalysisOut(BaseModel):
         default=None, description="The extracted text that offsets refer to (HTML and URL input)."
     )
     source: str | None = Field(default=None, description="The URL fetched, after redirects.")
+    min_score: float | None = Field(
+        default=None, description="Spans listed have a score at least this."
+    )
+    operating_points: dict[str, float] | None = Field(
+        default=None, description="The model's sensitivities and the span score each starts at."
+    )
 
 
 class BatchOut(BaseModel):

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from propscope.errors import Code
+from propscope.pipeline import Pipeline
 from propscope.web.deps import AppState, Fetcher, FetcherDep, State, require_token
 from propscope.web.errors import ApiError, error_responses
 from propscope.web.schemas import (
@@ -18,6 +19,7 @@ from propscope.web.schemas import (
     BatchRequest,
     HtmlInput,
     TextInput,
+    UrlInput,
 )
 
 ERRORS = error_responses(400, 413, 422, 503)
@@ -59,14 +61,17 @@ async def analyze_batch(body: BatchRequest, state: State) -> JSONResponse:
             422, Code.BAD_REQUEST, f"the batch holds {len(body.texts)} texts; the limit is {limit}"
         )
     with state.limiter.slot():
-        analyses = await run_in_threadpool(
-            lambda: [a.to_dict() for a in state.pipeline.pipe(body.texts)]
-        )
+        pipeline = _pipeline(state, body)
+        analyses = await run_in_threadpool(lambda: [a.to_dict() for a in pipeline.pipe(body.texts)])
     return JSONResponse({"analyses": analyses})
 
 
+def _pipeline(state: AppState, body: TextInput | HtmlInput | UrlInput | BatchRequest) -> Pipeline:
+    return state.pipeline.using(sensitivity=body.sensitivity, min_score=body.min_score)
+
+
 def _analyze_one(state: AppState, body: AnalyzeRequest, fetcher: Fetcher) -> dict[str, Any]:
-    pipeline = state.pipeline
+    pipeline = _pipeline(state, body)
     if isinstance(body, TextInput):
         return pipeline.analyze(body.text).to_dict()
     if isinstance(body, HtmlInput):

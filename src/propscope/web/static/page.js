@@ -8,6 +8,32 @@
   const status = $("status");
   let techniques = [];
   let maxBody = 2000000;
+  let last = null; // the last answer (every span down to the sensitive point) and its text
+
+  // The spans of the chosen sensitivity: those whose score reaches the model's threshold for
+  // it. The server sent every span down to the most sensitive point, so changing the choice
+  // re-filters without analysing again.
+  function show() {
+    if (!last) return;
+    const { analysis, text, title } = last;
+    const points = analysis.operating_points || {};
+    const from = points[$("sensitivity").value];
+    const spans =
+      typeof from === "number" ? analysis.spans.filter((s) => s.score >= from) : analysis.spans;
+    results.hidden = false;
+    window.propscope.render(results, { ...analysis, spans }, {
+      text,
+      techniques,
+      idPrefix: "ps",
+      title,
+    });
+    const n = spans.length;
+    setStatus(
+      `Done: ${n} span${n === 1 ? "" : "s"}, ${analysis.claims.length} check-worthy claim` +
+        `${analysis.claims.length === 1 ? "" : "s"}.`,
+      "ok",
+    );
+  }
 
   function setStatus(message, kind) {
     status.textContent = message;
@@ -47,27 +73,21 @@
     setBusy(true);
     setStatus("Analysing…", "busy");
     try {
-      const analysis = await post("/api/v1/analyze", body);
-      const shown = typeof analysis.text === "string" ? analysis.text : text;
-      results.hidden = false;
-      window.propscope.render(results, analysis, {
-        text: shown,
-        techniques,
-        idPrefix: "ps",
+      const analysis = await post("/api/v1/analyze", { ...body, sensitivity: "sensitive" });
+      last = {
+        analysis,
+        text: typeof analysis.text === "string" ? analysis.text : text,
         title: title || analysis.source || "",
-      });
-      const n = analysis.spans.length;
-      setStatus(
-        `Done: ${n} span${n === 1 ? "" : "s"}, ${analysis.claims.length} check-worthy claim` +
-          `${analysis.claims.length === 1 ? "" : "s"}.`,
-        "ok",
-      );
+      };
+      show();
     } catch (e) {
       setStatus(e instanceof Error ? e.message : String(e), "error");
     } finally {
       setBusy(false);
     }
   }
+
+  $("sensitivity").addEventListener("change", show);
 
   $("text-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -286,7 +286,11 @@
             { class: "ps-tip-head" },
             swatch,
             el("strong", { class: "ps-tip-name" }, t.name),
-            el("span", { class: "ps-tip-score" }, `confidence ${percent(s.score)}`),
+            el(
+              "span",
+              { class: "ps-tip-score" },
+              `span ${percent(s.score)} · technique ${percent(s.technique_score ?? 1)}`,
+            ),
           ),
         );
         if (t.definition) item.appendChild(el("p", { class: "ps-tip-def" }, t.definition));
