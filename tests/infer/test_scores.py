@@ -43,6 +43,11 @@ class WindowStamp:
         self.seen += b
         return hidden, logits
 
+    def run_many(
+        self, batches: list[tuple[np.ndarray, np.ndarray]]
+    ) -> list[tuple[np.ndarray, ...]]:
+        return [self.run(*x) for x in batches]
+
 
 def most_central(i: int, wins: list[tuple[int, int]]) -> set[int]:
     """Windows in which token i is farthest from an edge (every window that ties)."""
@@ -126,3 +131,29 @@ def test_averaging_encoder_averages_logits_and_keeps_the_first_hidden_states() -
     np.testing.assert_allclose(logits, 5.0)
     with pytest.raises(ValueError):
         AveragingEncoder([])
+
+
+def test_onnx_encoder_runs_windows_concurrently_with_the_same_scores() -> None:
+    """Two threads of one-thread sessions give exactly the scores of one thread, in order."""
+    from propscope.infer.encoder import OnnxEncoder
+
+    model = TOKENIZER.parent / "model.onnx"
+    one, two = OnnxEncoder(model, threads=1), OnnxEncoder(model, threads=2)
+    tok = TextTokenizer(TOKENIZER)
+    texts = ["first line here", "a second, longer line of text", "x", "the fourth one"]
+    batches = [pad_batch(tok, [tok.encode(t)[0]]) for t in texts]
+    a, b = one.run_many(batches), two.run_many(batches)
+    assert len(a) == len(b) == 4
+    for (h1, l1), (h2, l2) in zip(a, b, strict=True):
+        np.testing.assert_array_equal(h1, h2)
+        np.testing.assert_array_equal(l1, l2)
+    assert [h.shape[1] for h, _ in b] == [len(tok.encode(t)[0]) + 2 for t in texts]
+
+
+def test_default_threads_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from propscope.infer.encoder import default_threads
+
+    monkeypatch.setenv("PROPSCOPE_THREADS", "3")
+    assert default_threads() == 3
+    monkeypatch.setenv("PROPSCOPE_THREADS", "zero")
+    assert 1 <= default_threads() <= 4

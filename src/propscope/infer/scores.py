@@ -127,11 +127,11 @@ class BlockScorer:
         hidden: FArr | None = None
         cls: FArr | None = None
         bsz = self.settings.batch_size
-        for k in range(0, len(wins), bsz):
-            batch = wins[k : k + bsz]
-            hid, logit = self.encoder.run(
-                *pad_batch(self.tokenizer, [ids[w.a : w.b] for w in batch])
-            )
+        batches = [wins[k : k + bsz] for k in range(0, len(wins), bsz)]
+        outs = self.encoder.run_many(
+            [pad_batch(self.tokenizer, [ids[w.a : w.b] for w in batch]) for batch in batches]
+        )
+        for batch, (hid, logit) in zip(batches, outs, strict=True):
             if hidden is None or cls is None:
                 hidden = np.zeros((n, hid.shape[2]), dtype=np.float32)
                 cls = np.zeros((n, hid.shape[2]), dtype=np.float32)

@@ -3,6 +3,8 @@ tuning a checkpoint, and the ONNX parity test)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 
@@ -23,6 +25,9 @@ class TorchEncoder:
     def __init__(self, det: Detector, *, bf16: bool = False) -> None:
         self.det = det
         self.bf16 = bf16
+
+    def run_many(self, batches: Sequence[tuple[IArr, IArr]]) -> list[tuple[FArr, FArr]]:
+        return [self.run(*b) for b in batches]
 
     def run(self, input_ids: IArr, attention_mask: IArr) -> tuple[FArr, FArr]:
         self.det.eval()
