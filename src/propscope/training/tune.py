@@ -13,7 +13,8 @@ configuration. The order of ``tune_cache``:
 3. per technique, whether its spans grow to their clause or sentence (SI F1 + full-task F1);
 4. the second-technique threshold (full-task F1);
 5. P(span): logistic regression of "overlaps a gold span" on logit(mean P(inside)) and
-   log(characters);
+   log(characters), at each span threshold up to that of step 2, keeping the lowest whose best
+   F1 after filtering by P(span) is within ``LOWER_THRESHOLD_SLACK`` of the best;
 6. the operating points: the P(span) from which a span is shown, for ``precise``,
    ``balanced`` (best SI F1) and ``sensitive``.
 """
@@ -50,7 +51,11 @@ Log = Callable[[str], Any]
 # the operating points: a name and what it asks of the span probability threshold
 PRECISE_PRECISION = 0.60  # precise: the lowest threshold whose precision reaches this
 SENSITIVE_RECALL = 0.70  # sensitive: the highest threshold whose recall reaches this
-SCORE_GRID = [round(x, 2) for x in np.arange(0.0, 0.96, 0.01)]
+SCORE_GRID = [k / 100 for k in range(96)]
+# the span threshold (at most the one of step 2) is the lowest whose best F1 after the P(span)
+# filter is within this of the best: the sensitive point reaches further, the balanced one
+# loses nothing
+LOWER_THRESHOLD_SLACK = 0.003
 
 
 @dataclass
@@ -257,6 +262,8 @@ def choose_points(curve: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     return {"precise": precise, "balanced": best, "sensitive": sensitive}
 
 
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
 LONG_TECHNIQUES = (
     "Appeal_to_Authority",
     "Appeal_to_fear-prejudice",
@@ -291,7 +298,7 @@ def _tune(cache: list[Cached], log: Log) -> tuple[DecoderConfig, dict[str, Any]]
     # 2. span thresholds and gap
     best: tuple[float, DecoderConfig] = (-1.0, cfg)
     for th, bt, gap in itertools.product(
-        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+        THRESHOLDS,
         [0.2, 0.3, 0.5, 0.7, 1.1],
         [0, 1, 2, 3, 4, 6],
     ):
@@ -330,13 +337,18 @@ def _tune(cache: list[Cached], log: Log) -> tuple[DecoderConfig, dict[str, Any]]
         if r["full_f1"] > best_full[0]:
             best_full = (r["full_f1"], sl)
     cfg = replace(cfg, second_label=best_full[1])
-    # 5. P(span)
-    cands = candidates(cache, cfg)
-    a_f, b_f, y = span_targets(cands, cache)
-    sa, sb, sc_ = fit_logistic(a_f, b_f, y)
-    cfg = replace(cfg, span_a=round(sa, 4), span_b=round(sb, 4), span_c=round(sc_, 4))
-    # 6. operating points
-    curve = operating_curve(cache, cands, cfg)
+    # 5. P(span), and 6. operating points; then the same at lower span thresholds
+    tried = [
+        calibrated(cache, replace(cfg, threshold=th)) for th in THRESHOLDS if th <= cfg.threshold
+    ]
+    best_f1 = max(max(r["si_f1"] for r in cv) for _c, _cd, cv in tried)
+    for c, _cd, cv in tried:
+        f1 = max(r["si_f1"] for r in cv)
+        log(f"tune: threshold {c.threshold}: best SI F1 after the span filter {f1:.4f}")
+    # the lowest span threshold within the slack of the best: the most recall on offer
+    cfg, cands, curve = next(
+        t for t in tried if max(r["si_f1"] for r in t[2]) >= best_f1 - LOWER_THRESHOLD_SLACK
+    )
     points = choose_points(curve)
     cfg = replace(cfg, min_score=points["balanced"]["min_score"])
     report = {
@@ -345,6 +357,17 @@ def _tune(cache: list[Cached], log: Log) -> tuple[DecoderConfig, dict[str, Any]]
         "operating_points": {k: _round4(v) for k, v in points.items()},
     }
     return cfg, report
+
+
+def calibrated(
+    cache: list[Cached], cfg: DecoderConfig
+) -> tuple[DecoderConfig, dict[str, list[Candidate]], list[dict[str, float]]]:
+    """``cfg`` with P(span) fitted on its candidates, the candidates, and the operating curve."""
+    cands = candidates(cache, replace(cfg, min_score=0.0))
+    a_f, b_f, y = span_targets(cands, cache)
+    sa, sb, sc = fit_logistic(a_f, b_f, y)
+    cfg = replace(cfg, span_a=round(sa, 4), span_b=round(sb, 4), span_c=round(sc, 4), min_score=0.0)
+    return cfg, cands, operating_curve(cache, cands, cfg)
 
 
 def _round4(r: dict[str, float]) -> dict[str, float]:
