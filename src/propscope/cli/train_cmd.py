@@ -34,6 +34,10 @@ def train_cli(
         typer.Option("--folds", help="Cross-validation: train on the other train folds; no dev."),
     ] = 0,
     fold: Annotated[int, typer.Option("--fold", help="The held-out train fold (0-based).")] = 0,
+    anchor: Annotated[
+        str, typer.Option("--anchor", help="grid (windows every stride tokens) or lines.")
+    ] = "grid",
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 16,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/last.pt.")] = False,
     export_model: Annotated[
         bool, typer.Option("--export/--no-export", help="Export OUT/model when done.")
@@ -57,6 +61,8 @@ def train_cli(
         pseudo_epochs=pseudo_epochs if pseudo else 0,
         folds=folds,
         fold=fold,
+        anchor=anchor,
+        batch_size=batch_size,
     )
     train(folder, out, cfg, resume=resume)
     if export_model:

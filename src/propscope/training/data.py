@@ -10,7 +10,7 @@ from propscope.corpus.ptc import Document
 from propscope.infer.features import span_extras
 from propscope.infer.tokenize import TextTokenizer
 from propscope.scoring import merge_intervals
-from propscope.segment.windows import windows
+from propscope.segment.windows import anchored_windows, windows
 from propscope.techniques import LABELS
 
 TAG_O, TAG_B, TAG_I = 0, 1, 2
@@ -36,11 +36,22 @@ def token_bio(offsets: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
 
 
 def doc_windows(
-    doc: Document, tok: TextTokenizer, size: int, stride: int, offset: int = 0
+    doc: Document,
+    tok: TextTokenizer,
+    size: int,
+    stride: int,
+    offset: int = 0,
+    *,
+    anchor: str = "grid",
+    context: int = 0,
 ) -> list[Window]:
     """Training windows of ``size`` tokens every ``stride`` tokens. With ``offset`` > 0 the
     grid starts ``offset`` tokens in (plus one window at the start), so that across epochs the
-    model sees each token at many positions and does not learn the window grid."""
+    model sees each token at many positions and does not learn the window grid.
+
+    With ``anchor="lines"`` the windows are the runtime's (``anchored_windows``: a window per
+    line with ``context`` tokens before it, long lines cut at sentence ends); every token of a
+    window is labelled, its context included."""
     ids, offs = tok.encode(doc.text)
     if ids.size == 0:
         return []
@@ -55,7 +66,9 @@ def doc_windows(
     out = []
     n = len(ids)
     bounds = windows(n, size - 2, stride)
-    if 0 < offset < n:
+    if anchor == "lines":
+        bounds = [(w.a, w.b) for w in anchored_windows(doc.text, offs, size - 2, stride, context)]
+    elif 0 < offset < n:
         bounds = [(0, min(n, size - 2))] + [
             (a + offset, b + offset) for a, b in windows(n - offset, size - 2, stride)
         ]

@@ -46,6 +46,8 @@ class TrainConfig:
     class_weight_power: float = 0.5
     threads: int = 2
     random_offsets: bool = False  # shift the window grid by a random offset every epoch
+    anchor: str = "grid"  # "lines": the runtime's windows (a window per line, ``context``)
+    context: int = 8
     swap_prob: float = 0.0  # chance, per article and epoch, of training on its name-swapped copy
     device: str = "cpu"  # "cpu", "cuda" or "auto" (cuda where there is one)
     pseudo: str = ""  # JSONL of machine-labelled articles (propscope.training.pseudo)
@@ -118,7 +120,7 @@ class TrainData:
         """This epoch's windows: a fresh random grid offset per article (``random_offsets``),
         a name-swapped copy with probability ``swap_prob``, machine labels in the first
         ``pseudo_epochs`` epochs."""
-        if cfg.random_offsets and epoch > 0:
+        if cfg.random_offsets and epoch > 0 and cfg.anchor == "grid":
             self.per_doc, self.swapped = [], []
             for d, aug in zip(self.train_docs, self.aug_docs, strict=True):
                 off = rng.randrange(cfg.train_stride)
@@ -157,7 +159,13 @@ def load_data(data: Path, cfg: TrainConfig, tok: TextTokenizer, out: Path) -> Tr
         dev_docs = read_split(data, "dev")
     if cfg.limit_docs:
         train_docs, dev_docs = train_docs[: cfg.limit_docs], dev_docs[: max(1, cfg.limit_docs // 4)]
-    per_doc = [doc_windows(d, tok, cfg.window, cfg.train_stride) for d in train_docs]
+
+    def wins_of(d: Document, offset: int = 0) -> list[Window]:
+        return doc_windows(
+            d, tok, cfg.window, cfg.train_stride, offset, anchor=cfg.anchor, context=cfg.context
+        )
+
+    per_doc = [wins_of(d) for d in train_docs]
     aug_docs: list[Document | None] = [None] * len(train_docs)
     swapped: list[list[Window] | None] = [None] * len(train_docs)
     if cfg.swap_prob > 0:
@@ -168,15 +176,13 @@ def load_data(data: Path, cfg: TrainConfig, tok: TextTokenizer, out: Path) -> Tr
         for i, d in enumerate(train_docs):
             aug_docs[i] = augment_document(d, pairs)
             if (aug := aug_docs[i]) is not None:
-                swapped[i] = doc_windows(aug, tok, cfg.window, cfg.train_stride)
+                swapped[i] = wins_of(aug)
     pseudo_wins: list[Window] = []
     if cfg.pseudo and cfg.pseudo_epochs:
         from propscope.training.pseudo import read_pseudo
 
         pseudo_docs = read_pseudo(Path(cfg.pseudo))
-        pseudo_wins = [
-            w for d in pseudo_docs for w in doc_windows(d, tok, cfg.window, cfg.train_stride)
-        ]
+        pseudo_wins = [w for d in pseudo_docs for w in wins_of(d)]
         log(out, f"{len(pseudo_docs)} machine-labelled docs -> {len(pseudo_wins)} windows")
     return TrainData(tok, train_docs, dev_docs, per_doc, aug_docs, swapped, pseudo_wins)
 
