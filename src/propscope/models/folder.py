@@ -32,7 +32,7 @@ from propscope.version import __version__
 REQUIRED = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
 CLAIMS_HEAD = "claims_head.npz"
 # the propscope versions a folder written by this version runs with, unless it says otherwise
-DEFAULT_REQUIRES = ">=0.2,<0.3"
+DEFAULT_REQUIRES = ">=0.3,<0.4"
 
 FileSource = Path | MlpHead | bytes
 
