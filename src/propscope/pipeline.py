@@ -149,7 +149,7 @@ class Pipeline:
                 )
             )
         sentences = split_sentences(text)
-        scores = self.model.process(text, sentences, min_score=self.min_score)
+        scores = self.model.process(text, sentences, min_score=self.shown_from)
         quotes = find_quotes(text)
         spans = sorted(
             (_mark_quoted(s, quotes, text) for s in scores.spans),

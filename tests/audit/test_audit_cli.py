@@ -103,3 +103,52 @@ def test_bad_pairs_file(tmp_path: Path) -> None:
     assert rc != 0
     assert isinstance(exc, PropscopeError)
     assert exc.render().startswith("E010: expected 3") and exc.line == 2
+
+
+class _Fixed:
+    """Spans fixed by text content: the word "evil" and "lied" wherever they are, and one span
+    that appears only when the text starts with "Note." (a model unsettled by a prefix)."""
+
+    from propscope.types import ModelInfo as _Info
+
+    info = _Info("fixed", "1")
+
+    def detect(self, text: str) -> list:  # type: ignore[type-arg]
+        from propscope.types import Span
+
+        out = []
+        for word, tech in (("evil", "Loaded_Language"), ("lied", "Doubt")):
+            k = text.find(word)
+            if k >= 0:
+                out.append(Span(k, k + len(word), tech, 0.9))
+        if text.startswith("Note."):
+            k = text.find("thugs")
+            if k >= 0:
+                out.append(Span(k, k + 5, "Name_Calling,Labeling", 0.5))
+        return out
+
+
+def test_shift_audit_maps_edited_spans_back() -> None:
+    from propscope.audit.shift import audit_shift
+
+    text = "Title here\n\nDemocrats are evil thugs.\nThe Republicans lied again.\n"
+    r = audit_shift(_Fixed(), [("1", text)])
+    assert r["schema"] == "propscope.audit.shift/1" and r["texts"] == 1
+    e = r["edits"]
+    # content-anchored spans agree exactly under every edit but the prefix, which adds "thugs"
+    for name in ("short_line", "long_line", "drop_first"):
+        assert (e[name]["span_agreement"], e[name]["technique_agreement"]) == (1.0, 1.0), name
+    assert e["prefix"]["spans_original"] == 2 and e["prefix"]["spans_edited"] == 3
+    # SI F1 of edited against original: P = 2/3 (the "thugs" span is new), R = 1
+    assert e["prefix"]["span_agreement"] == pytest.approx(2 * (2 / 3) / (2 / 3 + 1))
+    assert e["prefix"]["matched"] == 2 and e["prefix"]["technique_agreement"] == 1.0
+
+
+def test_shift_cli_prints_a_table(tmp_path: Path) -> None:
+    code, out, exc = _invoke("shift", "--data", _ptc(tmp_path), *LEX, "--json")
+    assert code == 0, (out, exc)
+    d = json.loads(out)
+    assert set(d["edits"]) == {"prefix", "short_line", "long_line", "drop_first"}
+    assert d["texts"] == 3
+    code, out, _ = _invoke("shift", "--data", tmp_path, *LEX, "--limit", "1")
+    assert code == 0 and "long_line" in out and "model propscope-lexicon-baseline" in out

@@ -253,3 +253,21 @@ def test_unknown_format_is_a_usage_error(run_cli, ptc) -> None:
     assert r.returncode == 2
     assert "xml" in r.stderr
     assert r.stdout == ""
+
+
+def test_sensitivity_and_min_score(run_cli, ptc) -> None:
+    tiny = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model"
+    r = run_cli("analyze", ptc.article("1"), "--format", "json", "--model", tiny)
+    assert r.returncode == 0, r.stderr
+    every = json.loads(r.stdout)
+    scores = sorted(s["score"] for s in every["spans"])
+    assert len(scores) >= 2 and "min_score" not in every  # the fixture has no operating points
+    cut = (scores[0] + scores[-1]) / 2
+    r = run_cli("analyze", ptc.article("1"), "-f", "json", "--model", tiny, "--min-score", cut)
+    d = json.loads(r.stdout)
+    assert d["min_score"] == round(cut, 4)
+    assert sorted(s["score"] for s in d["spans"]) == [s for s in scores if s >= cut]
+    r = run_cli("analyze", ptc.article("1"), "--model", tiny, "--min-score", "1.5")
+    assert r.returncode != 0 and "--min-score" in r.stderr
+    r = run_cli("analyze", ptc.article("1"), "--model", tiny, "--sensitivity", "loud")
+    assert r.returncode != 0 and "--sensitivity" in r.stderr

@@ -29,5 +29,5 @@ def test_line_windows_are_the_runtime_windows_with_their_labels() -> None:
     # the span lies whole inside that context: the classifier sees it there too
     assert [(f, la) for f, la, _y, _e in second.spans] == [(1, 2)]
     assert np.all(
-        second.ids[3:-1] == [tok.tok.token_to_id(w) for w in "our nation is great".split()]
+        second.ids[3:-1] == [tok.tok.token_to_id(w) for w in ["our", "nation", "is", "great"]]
     )

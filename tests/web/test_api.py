@@ -421,3 +421,32 @@ def test_every_setting_and_endpoint_is_in_the_readme(client: TestClient) -> None
             assert f"{method.upper()} {path}" in readme, f"{method} {path} not in the README"
     for path in ("GET /", "GET /docs", "GET /openapi.json"):
         assert path in readme
+
+
+def test_sensitivity_and_min_score_choose_the_spans(make_app: MakeApp) -> None:
+    from web_support import TINY
+
+    from propscope.pipeline import load
+
+    pipeline = load(str(TINY))
+    text = "They are evil thugs who lie to everyone.\nOur great nation will never surrender!"
+    scores = sorted(s.score for s in pipeline.analyze(text).spans)
+    assert len(scores) >= 3
+    mid = (scores[0] + scores[-1]) / 2
+    pipeline.model.operating_points = {"precise": scores[-1], "balanced": mid, "sensitive": 0.0}  # type: ignore[attr-defined]
+    with TestClient(make_app(pipeline=pipeline, model=str(TINY))) as c:
+        got = {}
+        for name in ("precise", "balanced", "sensitive", None):
+            body = {"text": text} if name is None else {"text": text, "sensitivity": name}
+            d = c.post("/api/v1/analyze", json=body).json()
+            got[name] = (d["min_score"], len(d["spans"]))
+            assert d["operating_points"] == pytest.approx(pipeline.model.operating_points, abs=1e-4)  # type: ignore[attr-defined]
+        assert got["precise"][1] == 1 and got["sensitive"][1] == len(scores)
+        assert got[None] == got["balanced"] == (round(mid, 4), sum(s >= mid for s in scores))
+        d = c.post("/api/v1/analyze", json={"text": text, "min_score": scores[1]}).json()
+        assert len(d["spans"]) == len(scores) - 1
+        b = c.post("/api/v1/analyze/batch", json={"texts": [text], "sensitivity": "precise"})
+        assert len(b.json()["analyses"][0]["spans"]) == 1
+        for bad in ({"sensitivity": "loud"}, {"min_score": 2.0}, {"min_score": "0.5"}):
+            r = c.post("/api/v1/analyze", json={"text": text, **bad})
+            assert r.status_code == 422 and r.json()["error"]["code"] == "E040"
