@@ -19,6 +19,7 @@ from propscope.training.tune import (
     calibration_data,
     candidates,
     choose_points,
+    f_beta,
     fit_temperature,
     score_config,
     tc_accuracy,
@@ -119,9 +120,13 @@ def test_choose_points_hand_case() -> None:
         {"min_score": 0.3, "si_p": 0.61, "si_r": 0.40, "si_f1": 0.483},
         {"min_score": 0.4, "si_p": 0.70, "si_r": 0.20, "si_f1": 0.311},
     ]
+    # F0.5 = 1.25 P R / (0.25 P + R): .3 -> .552 (best; .2 -> .517, .4 -> .467)
+    # F2 = 5 P R / (4 P + R): .0 -> .600, .1 -> .621 (best), .2 -> .577
     got = {k: v["min_score"] for k, v in choose_points(curve).items()}
-    # balanced: best F1; precise: first with P >= 0.60; sensitive: last with R >= 0.70
     assert got == {"precise": 0.3, "balanced": 0.2, "sensitive": 0.1}
+    assert f_beta(0.5, 0.5, 2.0) == pytest.approx(0.5)
+    assert f_beta(0.61, 0.40, 0.5) == pytest.approx(1.25 * 0.61 * 0.4 / (0.25 * 0.61 + 0.4))
+    assert f_beta(0.0, 0.5, 1.0) == 0.0
 
 
 def test_fit_temperature_hand_case() -> None:

@@ -48,9 +48,9 @@ from propscope.scoring import full_score, si_score, tc_score
 
 Log = Callable[[str], Any]
 
-# the operating points: a name and what it asks of the span probability threshold
-PRECISE_PRECISION = 0.60  # precise: the lowest threshold whose precision reaches this
-SENSITIVE_RECALL = 0.70  # sensitive: the highest threshold whose recall reaches this
+# the operating points: the span probability threshold with the best F-beta (SI), beta 0.5
+# weighing precision twice as much as recall, 2 recall twice as much as precision
+POINT_BETAS = {"precise": 0.5, "balanced": 1.0, "sensitive": 2.0}
 SCORE_GRID = [k / 100 for k in range(96)]
 # the span threshold (at most the one of step 2) is the lowest whose best F1 after the P(span)
 # filter is within this of the best: the sensitive point reaches further, the balanced one
@@ -247,22 +247,22 @@ def operating_curve(
     return out
 
 
+def f_beta(p: float, r: float, beta: float) -> float:
+    b2 = beta * beta
+    return 0.0 if p <= 0 or r <= 0 else (1 + b2) * p * r / (b2 * p + r)
+
+
 def choose_points(curve: list[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """``balanced``: the best SI F1; ``precise``: the lowest threshold above it whose precision
-    reaches ``PRECISE_PRECISION`` (else the highest precision); ``sensitive``: the highest
-    threshold below it whose recall reaches ``SENSITIVE_RECALL`` (else the highest recall)."""
-    best = max(curve, key=lambda r: r["si_f1"])
-    above = [r for r in curve if r["min_score"] >= best["min_score"]]
-    below = [r for r in curve if r["min_score"] <= best["min_score"]]
-    precise = next(
-        (r for r in above if r["si_p"] >= PRECISE_PRECISION), max(above, key=lambda r: r["si_p"])
-    )
-    hits = [r for r in below if r["si_r"] >= SENSITIVE_RECALL]
-    sensitive = hits[-1] if hits else max(below, key=lambda r: r["si_r"])
-    return {"precise": precise, "balanced": best, "sensitive": sensitive}
+    """Each operating point: the threshold of the curve with the best SI F-beta
+    (``POINT_BETAS``: precise 0.5, balanced 1, sensitive 2); on a tie the lowest threshold."""
+
+    def best(beta: float) -> dict[str, float]:
+        return max(curve, key=lambda r: (f_beta(r["si_p"], r["si_r"], beta), -r["min_score"]))
+
+    return {name: best(beta) for name, beta in POINT_BETAS.items()}
 
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 LONG_TECHNIQUES = (
     "Appeal_to_Authority",
