@@ -138,3 +138,38 @@ def test_fit_temperature_hand_case() -> None:
     gold = np.array([0, 0, 0, 1])
     assert fit_temperature(logits, gold) == 1.8
     assert replace(DecoderConfig(), temperature=1.8).temperature == 1.8
+
+
+def test_confidence_matching_hand_case() -> None:
+    """Logits (2, 0): the top probability is 1 / (1 + e^(-2/T)); T = 2 gives 0.731; matching
+    0.731 finds T = 2, and a sharper copy (4, 0) needs T = 4 for the same mean."""
+    import numpy as np
+
+    from propscope.training.folds import match_temperature, mean_top_probability
+
+    logits = np.array([[2.0, 0.0]] * 3)
+    want = 1 / (1 + np.exp(-1.0))
+    assert mean_top_probability(logits, 2.0) == pytest.approx(want)
+    assert match_temperature(logits, want) == 2.0
+    assert match_temperature(2 * logits, want) == 4.0
+    assert mean_top_probability(np.zeros((0, 2)), 1.0) == 0.0
+
+
+def test_run_logits_are_the_span_classifier_on_decoded_runs() -> None:
+    import numpy as np
+
+    from propscope.training.folds import run_logits
+
+    model = DetectorModel.load(TINY)
+    texts = ["They are evil thugs.\nOur nation is great.", "Nothing here at all."]
+    got = run_logits(model, texts, model.cfg)
+    want = [
+        row
+        for text in texts
+        for sc in model.scorer.score_text(text)
+        for row in model.technique_logits(
+            sc, text, [(c.start, c.end) for c in model.candidates(sc, text, model.cfg)]
+        )
+    ]
+    assert got.shape == (len(want), len(model.labels)) and len(want) > 0
+    np.testing.assert_allclose(got, np.stack(want), rtol=1e-6)

@@ -216,6 +216,18 @@ def tune_decoder_cli(
     runs: Annotated[list[Path], typer.Argument(help="Fold run folders (propscope train --folds).")],
     model: Annotated[Path, typer.Option("--model", help="Model folder whose decoder to tune.")],
     data: Annotated[Path | None, typer.Option("--data", help="PTC folder (train).")] = None,
+    news: Annotated[
+        Path | None,
+        typer.Option(
+            "--news",
+            help="Unlabeled articles (JSONL with id and text) for the technique temperature "
+            "of a model trained by another recipe than the folds (confidence matching).",
+        ),
+    ] = None,
+    news_skip: Annotated[
+        int, typer.Option("--news-skip", help="Leave out the first N articles (seen in training).")
+    ] = 0,
+    news_limit: Annotated[int, typer.Option("--news-limit")] = 200,
 ) -> None:
     """Choose a model folder's decoder, calibration and operating points by cross-validation on
     train folds (each fold scored by a detector that never saw it); dev is never read."""
@@ -223,5 +235,7 @@ def tune_decoder_cli(
 
     require_train_extra()
     from propscope.training.folds import tune_on_folds
+    from propscope.training.pseudo import read_news
 
-    tune_on_folds(model, runs, data_dir(data), log=lambda m: typer.echo(m, err=True))
+    texts = [t for _id, t in read_news(news, news_skip + news_limit)][news_skip:] if news else []
+    tune_on_folds(model, runs, data_dir(data), texts, log=lambda m: typer.echo(m, err=True))

@@ -9,18 +9,31 @@ ONNX, the target folder's runtime settings) and scores the train articles it nev
 decoder, its span extensions, the two calibrations and the operating points are chosen on those
 out-of-fold scores (``tune.tune_cache``) and written into the target folder, whose dev figures
 are then a real held-out measurement (``benchmarks/quality.py --record``).
+
+When the target was trained by another recipe than the fold detectors (the shipped student
+learnt from a teacher's labels; the fold detectors from gold alone), its technique logits have
+another scale, and a temperature fitted on the folds would not mean the same for it. With
+``news`` (unlabeled articles neither saw), the target's temperature is set so that its mean
+top technique probability over the runs it decodes there equals the fold detectors' mean at
+their fitted temperature: confidence matching, which assumes the two are about as often right.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from propscope.corpus.ptc import Document, read_split
+from propscope.decode.spans import DecoderConfig, decode_runs
 from propscope.detector import DetectorModel
+from propscope.infer.heads import softmax
 from propscope.infer.scores import RuntimeSettings
+from propscope.infer.threads import blas_single_thread
 from propscope.models.folder import FileSource, ModelFolder, ModelMeta
 from propscope.training.tune import Log, cache_folds, tune_cache
 
@@ -73,9 +86,39 @@ def fold_model(
     return model, config
 
 
-def tune_on_folds(target: Path, runs: list[Path], data: Path, log: Log = print) -> dict[str, Any]:
+def run_logits(model: DetectorModel, texts: Sequence[str], cfg: DecoderConfig) -> np.ndarray:
+    """Span classifier logits of every run ``cfg`` decodes in ``texts``."""
+    rows = [np.zeros((0, len(model.labels)), dtype=np.float32)]
+    for text in texts:
+        for sc in model.scorer.score_text(text):
+            runs = decode_runs(sc.p_inside, sc.probs[:, 1], sc.offsets, text, cfg)
+            if runs:
+                rows.append(model.technique_logits(sc, text, [(a, b) for a, b, _p in runs]))
+    return np.concatenate(rows)
+
+
+def mean_top_probability(logits: np.ndarray, temperature: float) -> float:
+    """Mean probability of the most likely technique at ``temperature``."""
+    return float(softmax(logits / temperature).max(axis=1).mean()) if len(logits) else 0.0
+
+
+def match_temperature(logits: np.ndarray, want: float) -> float:
+    """The temperature (0.5 to 6 in steps of 0.05) whose mean top probability over ``logits``
+    is closest to ``want``."""
+    grid = [round(0.5 + 0.05 * k, 2) for k in range(111)]
+    return min(grid, key=lambda t: abs(mean_top_probability(logits, t) - want))
+
+
+def tune_on_folds(
+    target: Path,
+    runs: list[Path],
+    data: Path,
+    news: Sequence[str] = (),
+    log: Log = print,
+) -> dict[str, Any]:
     """Tune ``target``'s decoder on the out-of-fold scores of ``runs`` and write it there (with
-    its operating points and the out-of-fold figures, ``metrics.folds``)."""
+    its operating points and the out-of-fold figures, ``metrics.folds``); with ``news``, its
+    technique temperature by confidence matching (``match_temperature``)."""
     folder = ModelFolder.read(target)
     pairs = []
     for run in runs:
@@ -84,6 +127,23 @@ def tune_on_folds(target: Path, runs: list[Path], data: Path, log: Log = print) 
         log(f"{run}: fold {config['fold']} of {config['folds']}, {len(pairs[-1][1])} articles")
     cache = cache_folds(pairs)
     cfg, report = tune_cache(cache, log)
+    if news:
+        with blas_single_thread():
+            models = [m for m, _ in pairs]
+            fold_logits = np.concatenate(
+                [run_logits(m, news[k :: len(models)], cfg) for k, m in enumerate(models)]
+            )
+            want = mean_top_probability(fold_logits, cfg.temperature)
+            target_logits = run_logits(DetectorModel.from_folder(folder), news, cfg)
+            temp = match_temperature(target_logits, want)
+        report["temperature_transfer"] = {
+            "articles": len(news),
+            "folds_temperature": cfg.temperature,
+            "folds_mean_technique_probability": want,
+            "target_temperature": temp,
+        }
+        log(f"temperature: folds {cfg.temperature} (mean probability {want:.4f}) -> {temp}")
+        cfg = replace(cfg, temperature=temp)
     meta = folder.meta
     points = {k: float(v["min_score"]) for k, v in report["operating_points"].items()}
     training = {
