@@ -62,7 +62,11 @@ def test_readme_quality_table_quotes_meta(shipped: ModelFolder) -> None:
         r4(ev["full_recall"]),
         r4(ev["full_f1"]),
     ]
-    assert _row(text, "span confidence ECE")[0] == r4(ev["ece"])
+    assert _row(text, "span score ECE")[0] == r4(ev["span_ece"])
+    assert _row(text, "technique score ECE")[0] == r4(ev["technique_ece"])
+    assert _row(text, "gold characters covered, spans over 20 words")[0] == r4(
+        ev["long_span_chars_covered"]
+    )
     sentence = _row(text, "sentences with a technique (score >= 0.5)")
     assert sentence[2:4] == [r4(ev["sentence_f1"]), r4(ev["sentence_roc_auc"])]
 
@@ -75,3 +79,20 @@ def test_readme_claims_table_quotes_meta(shipped: ModelFolder) -> None:
         want = [round(m[split][k], 4) for k in ("precision", "recall", "f1")]
         assert _row(text, label) == want
     assert f"F1={m['dev-test']['f1']:.4f}" in text
+
+
+def test_readme_operating_points_quote_meta(shipped: ModelFolder) -> None:
+    """The sensitivity table: P and R on the train folds (tune-decoder) and P, R, F1 on dev."""
+    text = README.read_text(encoding="utf-8")
+    folds = shipped.meta.metrics["folds"]["operating_points"]
+    dev = shipped.meta.metrics["dev_eval"]["operating_points"]
+    assert set(shipped.meta.operating_points) == {"precise", "balanced", "sensitive"}
+    for name, m in shipped.meta.operating_points.items():
+        assert folds[name]["min_score"] == dev[name]["min_score"] == m
+        want = [
+            folds[name]["si_p"],
+            folds[name]["si_r"],
+            *(dev[name][k] for k in ("precision", "recall", "f1")),
+        ]
+        assert _row(text, name) == [round(x, 4) for x in want]
+    assert shipped.meta.decoder.min_score == shipped.meta.operating_points["balanced"]

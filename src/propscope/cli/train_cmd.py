@@ -38,6 +38,9 @@ def train_cli(
         str, typer.Option("--anchor", help="grid (windows every stride tokens) or lines.")
     ] = "grid",
     batch_size: Annotated[int, typer.Option("--batch-size")] = 16,
+    evaluate: Annotated[
+        bool, typer.Option("--eval/--no-eval", help="Evaluate every epoch (best.pt: the best).")
+    ] = True,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/last.pt.")] = False,
     export_model: Annotated[
         bool, typer.Option("--export/--no-export", help="Export OUT/model when done.")
@@ -63,6 +66,7 @@ def train_cli(
         fold=fold,
         anchor=anchor,
         batch_size=batch_size,
+        evaluate=evaluate,
     )
     train(folder, out, cfg, resume=resume)
     if export_model:
