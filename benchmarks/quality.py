@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -54,7 +55,7 @@ def record(path: Path, r: dict[str, Any], split: str) -> None:
     }
     meta = folder.meta
     folder.update(replace(meta, metrics={**meta.metrics, "dev_eval": figures}))
-    print(f"recorded in {path / 'meta.json'}: {figures}")
+    print(f"recorded in {path / 'meta.json'}", file=sys.stderr)
 
 
 def main() -> None:
