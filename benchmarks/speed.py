@@ -8,6 +8,10 @@
   256 tokens, batches of 8, ``torch.no_grad``), as the baseline; needs the [train] extra;
 * warm latency of ``analyze()`` on one 800-word article (median of 20);
 * ``propscope analyze FILE`` from a cold start (median of 3 processes) and its peak memory.
+
+``--runtimes`` instead compares, in one run, pipe() without facts under 0.2.0's runtime (windows
+of 128 tokens every 112, 4 per call, ONNX Runtime's default threads) and 0.3's (a window per
+line, one per call, on 1 and 2 threads), best of two rounds.
 """
 
 from __future__ import annotations
@@ -86,6 +90,50 @@ def bench_threads(model_dir: Path, texts: list[str], threads: int) -> float:
     return bench_pipe(Pipeline(model, facts=False), texts)
 
 
+def compare_runtimes(model_dir: Path, texts: list[str]) -> dict[str, float]:
+    import onnxruntime as ort
+
+    from propscope.detector import DetectorModel
+    from propscope.infer.encoder import OnnxEncoder
+    from propscope.infer.scores import RuntimeSettings
+    from propscope.models.folder import ModelFolder
+
+    class DefaultSession(OnnxEncoder):
+        """0.2.0's session: ONNX Runtime's default thread pool (spinning), one call at a time."""
+
+        def __init__(self, path: Path) -> None:
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            self.threads, self._pool = 1, None
+
+    folder = ModelFolder.read(model_dir)
+    onnx = folder.file("model.onnx")
+    grid = RuntimeSettings(window=128, stride=112, batch_size=4)
+    variants = {
+        "0.2.0: windows of 128 every 112 tokens, 4 per call, default threads (spinning)": (
+            DefaultSession(onnx),
+            grid,
+        ),
+        "the same windows, two calls at once on one thread each, no spinning": (
+            OnnxEncoder(onnx, 2),
+            grid,
+        ),
+        "0.3: a window per line, 1 per call, 1 thread": (OnnxEncoder(onnx, 1), folder.meta.runtime),
+        "0.3: a window per line, 1 per call, two calls at once": (
+            OnnxEncoder(onnx, 2),
+            folder.meta.runtime,
+        ),
+    }
+    best: dict[str, float] = {}
+    for _round in range(2):
+        for name, (encoder, runtime) in variants.items():
+            model = DetectorModel.from_folder(folder, encoder)
+            model.scorer.settings = runtime
+            best[name] = max(best.get(name, 0.0), bench_pipe(Pipeline(model, facts=False), texts))
+    return best
+
+
 def text_of_words(texts: list[str], n: int) -> str:
     out: list[str] = []
     for t in texts:
@@ -142,8 +190,18 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--runtimes", action="store_true", help="compare 0.2.0's and 0.3's runtimes")
     args = ap.parse_args()
     texts = [d.text for d in read_articles(args.data / "dev-articles").values()]
+    if args.runtimes:
+        from propscope.model import DEFAULT_MODEL_DIR
+
+        got = compare_runtimes(Path(args.model) if args.model else DEFAULT_MODEL_DIR, texts)
+        print("| runtime | pipe() words/s without facts |")
+        print("|---|---|")
+        for name, wps in got.items():
+            print(f"| {name} | {wps:,.0f} |")
+        return
     nlp = Pipeline(load_model(args.model))
     threads = os.cpu_count() or 1
     r: dict[str, float | str] = {
