@@ -81,3 +81,35 @@ def test_grid_windows_match_the_sliding_grid() -> None:
     assert grid_windows(10, 6, 4) == [Window(0, 6, 0, 5), Window(4, 10, 5, 10)]
     assert grid_windows(3, 6, 4) == [Window(0, 3, 0, 3)]
     assert anchored_windows("", np.zeros((0, 2), dtype=np.int64), 6, 4) == []
+
+
+def test_sentences_pack_up_to_exactly_size_and_from_any_start() -> None:
+    text = "A b. C d. E. F. G h i j k."
+    offs = words(text)  # sentences [0,2) [2,4) [4,5) [5,6) [6,11); one line of 11 > 4
+    wins = anchored_windows(text, offs, size=4, stride=2)
+    # (0,2)+(2,4) fill a window exactly; (4,5)+(5,6) pack from token 4; (6,11) needs a grid
+    assert [(w.a, w.b) for w in wins] == [(0, 4), (4, 6), (6, 10), (8, 11)]
+    assert [(w.lo, w.hi) for w in wins] == [(0, 4), (4, 6), (6, 9), (9, 11)]
+
+
+def test_a_line_break_after_the_first_token_starts_a_line() -> None:
+    text = "A\nb c"
+    assert anchored_windows(text, words(text), 10, 5) == [Window(0, 1, 0, 1), Window(1, 3, 1, 3)]
+
+
+def test_a_lone_opening_quote_is_not_read_as_a_sentence_end() -> None:
+    text = '" aa bb cc.'  # the first token is a quote alone; the last ends a sentence
+    wins = anchored_windows(text, words(text), size=2, stride=1)
+    assert [(w.a, w.b) for w in wins] == [(0, 2), (1, 3), (2, 4)]  # one sentence: a grid
+
+
+def test_wordpiece_quote_tokens_after_a_sentence_end() -> None:
+    """With the real tokenizer '"' is a token of its own: the sentence ends after it."""
+    from pathlib import Path
+
+    from propscope.infer.tokenize import TextTokenizer
+
+    tok = TextTokenizer(Path(__file__).resolve().parents[1] / "fixtures/tiny-model/tokenizer.json")
+    text = 'He said "stop." Then he left.'
+    _ids, offs = tok.encode(text)  # He said " stop . " | Then he left .
+    assert anchored_windows(text, offs, 6, 4) == [Window(0, 6, 0, 6), Window(6, 10, 6, 10)]
