@@ -109,6 +109,22 @@ def match_temperature(logits: np.ndarray, want: float) -> float:
     return min(grid, key=lambda t: abs(mean_top_probability(logits, t) - want))
 
 
+def decoder_note(folds: int, articles: int, transfer: dict[str, Any] | None) -> str:
+    """How the decoder was chosen, for meta.json and the model card."""
+    note = (
+        f"chosen by {folds}-fold cross-validation on PTC train ({articles} articles, each scored "
+        "by a detector trained on the other folds); dev never used"
+    )
+    if transfer:
+        note += (
+            f"; technique temperature {transfer['target_temperature']} by confidence matching on "
+            f"{transfer['articles']} unlabeled news articles (the fold detectors' mean top "
+            f"technique probability, {transfer['folds_mean_technique_probability']:.3f} at their "
+            f"temperature {transfer['folds_temperature']})"
+        )
+    return note
+
+
 def tune_on_folds(
     target: Path,
     runs: list[Path],
@@ -148,10 +164,7 @@ def tune_on_folds(
     points = {k: float(v["min_score"]) for k, v in report["operating_points"].items()}
     training = {
         **meta.training,
-        "decoder": (
-            f"chosen by {len(runs)}-fold cross-validation on PTC train ({len(cache)} articles, "
-            "each scored by a detector trained on the other folds); dev never used"
-        ),
+        "decoder": decoder_note(len(runs), len(cache), report.get("temperature_transfer")),
     }
     metrics = {k: v for k, v in meta.metrics.items() if k not in ("dev", "dev_fp32", "dev_int8")}
     metrics["folds"] = report
