@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,42 @@ def span_correct(span: tuple[int, int, str], gold: list[tuple[int, int, str]]) -
     """A predicted span is right when it overlaps a gold span of the same technique."""
     s, e, t = span
     return any(t == gt and s < ge and gs < e for gs, ge, gt in gold)
+
+
+def gold_spans(
+    docs: list[Document],
+) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int, str]]]]:
+    """Per article, the SI gold (the SI labels and the TC spans together: the scorer merges
+    overlaps; on PTC the merged TC spans equal the SI labels) and the TC gold."""
+    gold_si = {d.id: [(s.start, s.end) for s in d.spans] + list(d.si_spans) for d in docs}
+    gold_tc = {d.id: [(s.start, s.end, s.technique or "") for s in d.spans] for d in docs}
+    return gold_si, gold_tc
+
+
+@dataclass
+class CalibrationData:
+    """The two span probabilities against what they claim: ``score`` against "overlaps a gold
+    span" for every span, ``technique_score`` against "overlaps a gold span of its technique"
+    for the spans that overlap one."""
+
+    p_span: list[float] = field(default_factory=list)
+    y_span: list[float] = field(default_factory=list)
+    p_tech: list[float] = field(default_factory=list)
+    y_tech: list[float] = field(default_factory=list)
+
+    def add(
+        self,
+        spans: list[Span],
+        gold_si: list[tuple[int, int]],
+        gold_tc: list[tuple[int, int, str]],
+    ) -> None:
+        for sp in spans:
+            hit = any(sp.start < ge and gs < sp.end for gs, ge in gold_si)
+            self.p_span.append(sp.score)
+            self.y_span.append(float(hit))
+            if hit:
+                self.p_tech.append(sp.technique_score)
+                self.y_tech.append(float(span_correct((sp.start, sp.end, sp.technique), gold_tc)))
 
 
 def reliability(
@@ -116,28 +153,16 @@ def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
     """Scores at the model's default operating point (``balanced``), the SI scores at each of
     its operating points, and the calibration of both span probabilities over every span the
     model proposes (``min_score`` 0)."""
-    # SI gold: the SI labels and the TC spans together (the scorer merges overlaps; on PTC
-    # the merged TC spans equal the SI labels)
-    gold_si = {d.id: [(s.start, s.end) for s in d.spans] + list(d.si_spans) for d in docs}
-    gold_tc = {d.id: [(s.start, s.end, s.technique or "") for s in d.spans] for d in docs}
+    gold_si, gold_tc = gold_spans(docs)
     points = dict(model.operating_points)
     default = points.get("balanced")
     every: dict[str, list[Span]] = {}
     pred_tc: dict[str, list[tuple[int, int, str]]] = {}
-    p_span: list[float] = []
-    y_span: list[float] = []
-    p_tech: list[float] = []
-    y_tech: list[float] = []
+    cal = CalibrationData()
     for d in docs:
         spans = model.process(d.text, [], min_score=0.0 if points else None).spans
         every[d.id] = spans
-        for sp in spans:
-            hit = any(sp.start < ge and gs < sp.end for gs, ge in gold_si[d.id])
-            p_span.append(sp.score)
-            y_span.append(float(hit))
-            if hit:
-                p_tech.append(sp.technique_score)
-                y_tech.append(float(span_correct((sp.start, sp.end, sp.technique), gold_tc[d.id])))
+        cal.add(spans, gold_si[d.id], gold_tc[d.id])
         offsets = [(s.start, s.end) for s in d.spans]
         labels = model.classify(d.text, offsets) if offsets else []
         pred_tc[d.id] = [(s, e, t) for (s, e), (t, _p) in zip(offsets, labels, strict=True)]
@@ -195,8 +220,8 @@ def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
         "long_spans": long_spans,
         "all_spans": coverage(docs, pred_si),
         "calibration": {
-            "span": _calibration(p_span, y_span),
-            "technique": _calibration(p_tech, y_tech),
+            "span": _calibration(cal.p_span, cal.y_span),
+            "technique": _calibration(cal.p_tech, cal.y_tech),
         },
     }
 

@@ -40,7 +40,7 @@ from propscope.decode.spans import (
     span_probability,
 )
 from propscope.detector import DetectorModel, starting_in
-from propscope.evaluate import ece
+from propscope.evaluate import CalibrationData, ece, gold_spans
 from propscope.infer.heads import softmax
 from propscope.infer.scores import BlockScores
 from propscope.infer.threads import blas_single_thread
@@ -93,12 +93,19 @@ def candidates(cache: list[Cached], cfg: DecoderConfig) -> dict[str, list[Candid
 
 
 def _gold(cache: list[Cached]) -> tuple[dict[str, Any], dict[str, Any]]:
-    # as in evaluate_docs: SI gold is the TC spans and the SI labels together
-    gold_si = {
-        c.doc.id: [(s.start, s.end) for s in c.doc.spans] + list(c.doc.si_spans) for c in cache
+    return gold_spans([c.doc for c in cache])
+
+
+def _si_figures(
+    pred_si: dict[str, list[tuple[int, int]]], gold_si: dict[str, Any]
+) -> dict[str, float]:
+    si = si_score(pred_si, gold_si)
+    return {
+        "si_f1": si.f1,
+        "si_p": si.precision,
+        "si_r": si.recall,
+        "n_pred": float(sum(len(v) for v in pred_si.values())),
     }
-    gold_tc = {c.doc.id: [(s.start, s.end, s.technique or "") for s in c.doc.spans] for c in cache}
-    return gold_si, gold_tc
 
 
 def score_spans(
@@ -107,14 +114,7 @@ def score_spans(
     """SI and full-task scores of predicted (start, end, technique) spans."""
     gold_si, gold_tc = _gold(cache)
     pred_si = {a: list(dict.fromkeys((s, e) for s, e, _t in v)) for a, v in spans.items()}
-    si = si_score(pred_si, gold_si)
-    return {
-        "si_f1": si.f1,
-        "si_p": si.precision,
-        "si_r": si.recall,
-        "n_pred": float(sum(len(v) for v in pred_si.values())),
-        "full_f1": full_score(spans, gold_tc)[0].f1,
-    }
+    return {**_si_figures(pred_si, gold_si), "full_f1": full_score(spans, gold_tc)[0].f1}
 
 
 def score_candidates(
@@ -143,14 +143,7 @@ def score_config(
         ]
         for c in cache
     }
-    gold_si, _ = _gold(cache)
-    si = si_score(pred_si, gold_si)
-    return {
-        "si_f1": si.f1,
-        "si_p": si.precision,
-        "si_r": si.recall,
-        "n_pred": float(sum(len(v) for v in pred_si.values())),
-    }
+    return _si_figures(pred_si, _gold(cache)[0])
 
 
 def gold_tc_logits(
@@ -396,24 +389,11 @@ def calibration_data(
     cache: list[Cached], cands: dict[str, list[Candidate]], cfg: DecoderConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(P(span), overlaps a gold span) of every candidate above ``cfg.min_score``, and
-    (P(technique | span), a gold span it overlaps has that technique) of those that overlap."""
-    _gold_si, gold_tc = _gold(cache)
-    gold_si, _ = _gold(cache)
-    ps, ys, pt, yt = [], [], [], []
+    (P(technique | span), a gold span it overlaps has that technique) of those that overlap:
+    ``evaluate.CalibrationData`` on the runtime's spans."""
+    gold_si, gold_tc = _gold(cache)
+    cal = CalibrationData()
     for c in cache:
-        g_si, g_tc = gold_si[c.doc.id], gold_tc[c.doc.id]
-        for sp in calibrate(cands.get(c.doc.id, []), cfg):
-            hit = any(sp.start < ge and gs < sp.end for gs, ge in g_si)
-            ps.append(sp.score)
-            ys.append(float(hit))
-            if hit:
-                pt.append(sp.technique_score)
-                yt.append(
-                    float(
-                        any(
-                            sp.start < ge and gs < sp.end and t == sp.technique
-                            for gs, ge, t in g_tc
-                        )
-                    )
-                )
-    return np.asarray(ps), np.asarray(ys), np.asarray(pt), np.asarray(yt)
+        cal.add(calibrate(cands.get(c.doc.id, []), cfg), gold_si[c.doc.id], gold_tc[c.doc.id])
+    arr = np.asarray
+    return arr(cal.p_span), arr(cal.y_span), arr(cal.p_tech), arr(cal.y_tech)
