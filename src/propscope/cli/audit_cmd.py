@@ -24,6 +24,17 @@ app = typer.Typer(
 )
 
 
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", help="PTC folder (its <split>-articles/ is used) or a folder of .txt files."
+    ),
+]
+SplitOpt = Annotated[str, typer.Option("--split", help="PTC split to read.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help=MODEL_HELP)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
 @app.callback()
 def audit_callback() -> None:
     """Audit a model's behaviour (swap: even-handedness under exchanged names; shift:
@@ -32,22 +43,17 @@ def audit_callback() -> None:
 
 @app.command("swap")
 def swap_cli(
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data", help="PTC folder (its <split>-articles/ is used) or a folder of .txt files."
-        ),
-    ] = None,
-    split: Annotated[str, typer.Option("--split", help="PTC split to read.")] = "dev",
+    data: DataOpt = None,
+    split: SplitOpt = "dev",
     pairs: Annotated[
         Path | None,
         typer.Option("--pairs", help="Pairs file (group<TAB>side_a<TAB>side_b); default: shipped."),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    model: ModelOpt = None,
     top: Annotated[
         int, typer.Option("--top", min=0, help="How many of the most changed spans to list.")
     ] = TOP_CHANGES,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Compare the spans found in each text and in a copy with opposing sides' names exchanged."""
     name_pairs = load_pairs(pairs)
@@ -61,18 +67,13 @@ def swap_cli(
 
 @app.command("shift")
 def shift_cli(
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data", help="PTC folder (its <split>-articles/ is used) or a folder of .txt files."
-        ),
-    ] = None,
-    split: Annotated[str, typer.Option("--split", help="PTC split to read.")] = "dev",
-    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    data: DataOpt = None,
+    split: SplitOpt = "dev",
+    model: ModelOpt = None,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Only the first N texts (0: all).")
     ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Compare the spans found in each text and in copies edited away from them (a prefix, a
     line put before the text, the first paragraph removed)."""
