@@ -128,10 +128,10 @@ def anchored_windows(
             if sb - sa <= size:
                 out.append(Window(sa, sb, sa, sb))
                 continue
-            grid = [(sa + x, sa + y) for x, y in windows(sb - sa, size, stride)]
-            half = (size - stride) // 2
-            for (wa, wb), (lo, hi) in zip(grid, central_ranges(grid, half), strict=True):
-                out.append(Window(wa, wb, lo, hi))
+            out += [
+                Window(w.a + sa, w.b + sa, w.lo + sa, w.hi + sa)
+                for w in grid_windows(sb - sa, size, stride)
+            ]
     return out
 
 
