@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 from propscope.corpus.ptc import read_articles
+from propscope.infer.encoder import Encoder, OnnxEncoder
+from propscope.infer.scores import RuntimeSettings
+from propscope.models.folder import ModelFolder
 from propscope.pipeline import Pipeline, load_model
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020/datasets"
@@ -79,24 +82,26 @@ def bench_torch_baseline(texts: list[str], threads: int) -> float:
     return sum(map(words, texts)) / (time.perf_counter() - t0)
 
 
+def bench_encoder(
+    folder: ModelFolder, encoder: Encoder, texts: list[str], runtime: RuntimeSettings | None = None
+) -> float:
+    """pipe() without facts, the folder's model run by ``encoder`` (and ``runtime``)."""
+    from propscope.detector import DetectorModel
+
+    model = DetectorModel.from_folder(folder, encoder)
+    if runtime is not None:
+        model.scorer.settings = runtime
+    return bench_pipe(Pipeline(model, facts=False), texts)
+
+
 def bench_threads(model_dir: Path, texts: list[str], threads: int) -> float:
     """pipe() without facts, the encoder running ``threads`` windows at once."""
-    from propscope.detector import DetectorModel
-    from propscope.infer.encoder import OnnxEncoder
-    from propscope.models.folder import ModelFolder
-
     folder = ModelFolder.read(model_dir)
-    model = DetectorModel.from_folder(folder, OnnxEncoder(folder.file("model.onnx"), threads))
-    return bench_pipe(Pipeline(model, facts=False), texts)
+    return bench_encoder(folder, OnnxEncoder(folder.file("model.onnx"), threads), texts)
 
 
 def compare_runtimes(model_dir: Path, texts: list[str]) -> dict[str, float]:
     import onnxruntime as ort
-
-    from propscope.detector import DetectorModel
-    from propscope.infer.encoder import OnnxEncoder
-    from propscope.infer.scores import RuntimeSettings
-    from propscope.models.folder import ModelFolder
 
     class DefaultSession(OnnxEncoder):
         """0.2.0's session: ONNX Runtime's default thread pool (spinning), one call at a time."""
@@ -128,9 +133,7 @@ def compare_runtimes(model_dir: Path, texts: list[str]) -> dict[str, float]:
     best: dict[str, float] = {}
     for _round in range(2):
         for name, (encoder, runtime) in variants.items():
-            model = DetectorModel.from_folder(folder, encoder)
-            model.scorer.settings = runtime
-            best[name] = max(best.get(name, 0.0), bench_pipe(Pipeline(model, facts=False), texts))
+            best[name] = max(best.get(name, 0.0), bench_encoder(folder, encoder, texts, runtime))
     return best
 
 
