@@ -30,6 +30,14 @@ class Code(str, Enum):
     URL_FETCH_FAILED = "E047"
     TOKEN_REQUIRED = "E048"
     INTERNAL = "E049"
+    # corpus mode (propscope batch, propscope corpus) and its database
+    DATABASE = "E050"
+    SCHEMA_TOO_NEW = "E051"
+    BAD_RECORD = "E052"
+    DUPLICATE_ID = "E053"
+    TOO_LARGE = "E054"
+    MISSING_COLUMN = "E055"
+    ANALYSIS_FAILED = "E056"
 
 
 class PropscopeError(Exception):

@@ -40,7 +40,7 @@ def build_profile(
     counts = Counter(s.technique for s in spans)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     per_1000 = round(len(spans) * 1000 / words, 2) if words else 0.0
-    with_technique = _sentences_with_span(spans, sentences)
+    with_technique = sentences_with_span(spans, sentences)
     share = round(with_technique / len(sentences), 4) if sentences else 0.0
     return {
         "words": words,
@@ -52,7 +52,7 @@ def build_profile(
     }
 
 
-def _sentences_with_span(spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> int:
+def sentences_with_span(spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> int:
     """How many sentences [start, end) at least one span overlaps; O((n + m) log m)."""
     if not spans:
         return 0

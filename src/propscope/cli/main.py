@@ -9,6 +9,7 @@ import typer
 from propscope.cli import (
     analyze_cmd,
     audit_cmd,
+    batch_cmd,
     claims_cmd,
     eval_cmd,
     predict_cmd,
@@ -36,6 +37,7 @@ app.command("tune-decoder")(train_cmd.tune_decoder_cli)
 app.command("fixture", hidden=True)(train_cmd.fixture_cli)
 app.add_typer(train_cmd.distill_app, name="distill")
 app.command("serve")(serve_cmd.serve_cli)
+app.command("batch")(batch_cmd.batch_cli)
 
 
 def main() -> None:
