@@ -11,6 +11,7 @@ from propscope.cli import (
     audit_cmd,
     batch_cmd,
     claims_cmd,
+    corpus_cmd,
     eval_cmd,
     predict_cmd,
     serve_cmd,
@@ -38,6 +39,7 @@ app.command("fixture", hidden=True)(train_cmd.fixture_cli)
 app.add_typer(train_cmd.distill_app, name="distill")
 app.command("serve")(serve_cmd.serve_cli)
 app.command("batch")(batch_cmd.batch_cli)
+app.add_typer(corpus_cmd.app, name="corpus")
 
 
 def main() -> None:

@@ -5,9 +5,9 @@
 order, holding at most one record in memory: a 1 GB JSONL file streams in bounded memory, and
 a line longer than ``max_bytes`` is an error for that line (read in chunks, never whole).
 
-* A folder is read recursively, in sorted order: ``.txt`` and ``.md`` files as UTF-8 text,
-  ``.html`` / ``.htm`` files through the main-text extraction; the id is the path relative to
-  the folder given (``news/a.txt``).
+* A folder is read recursively (a folder's files, sorted, then its subfolders, sorted):
+  ``.txt`` and ``.md`` files as UTF-8 text, ``.html`` / ``.htm`` files through the main-text
+  extraction; the id is the path relative to the folder given (``news/a.txt``).
 * A ``.jsonl`` file holds one JSON object per line (blank lines are skipped); ``.csv`` a header
   row and one record per row. The text is the ``text_col`` field, the id the ``id_col`` field
   (``FILE:LINE`` where the record has none); every other field is kept as metadata.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -347,9 +347,12 @@ def document_json(database: Database, doc_id: str, model: str | None = None) -> 
     return out
 
 
-def iter_analyses(database: Database, model: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every stored analysis as JSON with its text and metadata, in id order (exports)."""
-    sc = scope(database, DEFAULT_SENSITIVITY, model)
+def iter_analyses(
+    database: Database, sensitivity: str = DEFAULT_SENSITIVITY, model: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every stored analysis as JSON with its text and metadata, in id order, holding the
+    spans that reach ``sensitivity``'s point (exports)."""
+    sc = scope(database, sensitivity, model)
     if sc is None:
         return
     d, a = t.documents.c, t.analyses.c
@@ -362,7 +365,11 @@ def iter_analyses(database: Database, model: str | None = None) -> Iterator[dict
     )
     with database.engine.connect() as conn:
         for row in conn.execute(query.execution_options(yield_per=200)).all():
-            out = _analysis(conn, row.doc_id, sc.model, row).to_dict(with_text=True)
+            analysis = _analysis(conn, row.doc_id, sc.model, row)
+            if sc.min_score is not None:
+                shown = tuple(p for p in analysis.spans if p.score >= sc.min_score)
+                analysis = replace(analysis, spans=shown, min_score=sc.min_score)
+            out = analysis.to_dict(with_text=True)
             out["document"] = {
                 "source": row.source,
                 "date": row.date.isoformat() if row.date else row.date_text,

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from propscope.corpus.url import Fetched, FetchLimits, fetch_url
 from propscope.errors import Code
 from propscope.pipeline import Pipeline
+from propscope.store.db import Database
 from propscope.web.errors import ApiError
 from propscope.web.limits import Limiter
 from propscope.web.settings import Settings
@@ -26,6 +27,7 @@ class AppState:
     settings: Settings
     pipeline: Pipeline
     limiter: Limiter
+    database: Database | None = None  # the corpus database of --db, opened once
 
     @property
     def fetch_limits(self) -> FetchLimits:

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest page fetched from a URL, in bytes (decompressed).",
     )
+    db: str | None = Field(
+        default=None,
+        description="Corpus database to read (a SQLite file path or a database URL, as for "
+        "propscope batch --db) for the dashboard at /corpus and the /api/v1/corpus routes. "
+        "Opened once at start; never created or migrated.",
+    )
 
 
 def is_loopback(host: str) -> bool:
