@@ -15,11 +15,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+import pg_support
+from pg_support import PgServer
 
 ART1 = "Title one\n\nThey are evil thugs.\nA calm line here.\n"
 ART2 = "\ufeffBOM title\n\nOur country is great.\n"
@@ -129,3 +132,20 @@ def run_cli(tmp_path: Path) -> RunCli:
         return res
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server for the session (see ``pg_support``); skips where there is none."""
+    server = pg_support.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database: a SQLite file, and a database on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'corpus.db'}"
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.new_database()
