@@ -19,6 +19,7 @@ point with their scores, so the queries can show any of the three points later.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -253,8 +254,22 @@ _worker_pipeline: Pipeline | None = None
 
 def _worker_init(model: str | None) -> None:
     global _worker_pipeline
+    _exit_with_parent()
     os.environ.setdefault("PROPSCOPE_THREADS", "1")
     _worker_pipeline = load(model, sensitivity=STORE_SENSITIVITY)
+
+
+def _exit_with_parent(poll_s: float = 0.5) -> None:
+    """A worker ends when the run that started it is gone (killed with SIGKILL, say): it
+    must not live on holding memory and a model."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="propscope-parent-watch", daemon=True).start()
 
 
 def _worker_info() -> Any:
