@@ -11,7 +11,7 @@ from sqlalchemy import select
 from propscope.store import schema as t
 from propscope.store.db import open_database
 
-TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model"
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-model"
 
 RECORDS: list[dict[str, Any]] = [
     {
