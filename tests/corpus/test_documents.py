@@ -190,3 +190,46 @@ def test_parse_date(given: str, expected: date | None) -> None:
 def test_content_hash_is_sha256_of_utf8() -> None:
     assert content_hash("é") == hashlib.sha256(b"\xc3\xa9").hexdigest()
     assert InputProblem(PropscopeError(Code.BAD_RECORD, "x")).size == 0
+
+
+def test_a_100_mb_line_is_an_error_for_that_line_read_in_bounded_memory(tmp_path: Path) -> None:
+    """The issue's case: a 100 MB JSONL line between two ordinary ones. It is reported with
+    its line and byte, the next line is still read, and the reader never holds it."""
+    import tracemalloc
+
+    path = tmp_path / "huge.jsonl"
+    head = b'{"id": "a", "text": "before"}\n'
+    with path.open("wb") as f:
+        f.write(head)
+        f.write(b'{"id": "huge", "text": "')
+        chunk = b"x" * (1 << 20)
+        for _ in range(100):
+            f.write(chunk)
+        f.write(b'"}\n{"id": "b", "text": "after"}\n')
+    tracemalloc.start()
+    items = list(read_documents([path]))  # default limit: 10 MB a document
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [getattr(i, "id", None) for i in items] == ["a", None, "b"]
+    err = items[1].error  # type: ignore[union-attr]
+    assert (err.code, err.line, err.byte) == (Code.TOO_LARGE, 2, len(head))
+    assert peak < 25 * (1 << 20), f"peak {peak / 2**20:.0f} MB while reading a 100 MB line"
+
+
+def test_reading_is_lazy(tmp_path: Path) -> None:
+    """Documents come one at a time: taking the first of a 20 MB file reads next to nothing."""
+    import tracemalloc
+
+    path = tmp_path / "many.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": i, "text": "x" * 1000}) + "\n" for i in range(20000)),
+        encoding="utf-8",
+    )
+    tracemalloc.start()
+    stream = read_documents([path])
+    first = next(stream)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    stream.close()
+    assert isinstance(first, Document) and first.id == "0"
+    assert peak < 1 << 20, f"{peak / 2**20:.1f} MB held to give the first of 20 MB"
