@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from corpus_support import RECORDS, TINY, dump, write_jsonl
 
+from corpus_support import RECORDS, TINY, dump, write_jsonl
 from propscope.corpus.batch import BatchOptions, Summary, run_batch
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Pipeline, load
@@ -104,3 +105,26 @@ def test_work_is_refused_before_it_starts(tmp_path: Path) -> None:
     with pytest.raises(PropscopeError) as exc:
         run_batch(BatchOptions([csv], db=str(db), workers=0, text_col="body"))
     assert exc.value.code is Code.BAD_OPTION
+
+
+def test_worker_pool_keeps_few_documents_in_flight() -> None:
+    """With 2 workers, at most 2 x IN_FLIGHT_PER_WORKER tasks are out, one more waits to go and
+    one document is read ahead when the first result comes back: a huge input is never read
+    far ahead of the work."""
+    from propscope.corpus.batch import IN_FLIGHT_PER_WORKER, _Pool
+    from propscope.corpus.documents import Document
+
+    pulled = 0
+
+    def docs() -> Iterator[Document]:
+        nonlocal pulled
+        for i in range(40):
+            pulled += 1
+            yield Document(f"d{i}", "Evil thugs. " * 1300, "mem")  # 15,600 characters: 1 a task
+
+    with _Pool(str(TINY), 2) as pool:
+        results = pool.analyse(docs())
+        doc, first = next(results)
+        assert doc.id == "d0" and not isinstance(first, PropscopeError)
+        assert pulled == 2 * IN_FLIGHT_PER_WORKER + 2
+        assert len(list(results)) == 39
