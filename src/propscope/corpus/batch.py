@@ -27,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from propscope.corpus.documents import (
     DEFAULT_MAX_BYTES,
@@ -215,7 +215,7 @@ def _run(options: BatchOptions, database: Database, progress: Progress, engine: 
 Result = Analysis | PropscopeError
 
 
-class _Engine:
+class _Engine(Protocol):
     def info(self) -> Any: ...
 
     def analyse(self, docs: Iterable[Document]) -> Iterator[tuple[Document, Result]]: ...
@@ -237,7 +237,7 @@ def _analyse_one(pipeline: Pipeline, doc: Document) -> Result:
     return replace(analysis, text="")
 
 
-class _InProcess(_Engine):
+class _InProcess:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
 
@@ -282,7 +282,7 @@ def _worker_run(docs: list[Document]) -> list[Result]:
     return [_analyse_one(_worker_pipeline, doc) for doc in docs]
 
 
-class _Pool(_Engine):
+class _Pool:
     """``workers`` processes (spawned: nothing of this process's state is shared), each
     loading the model once; tasks of a few documents, at most a few per worker in flight."""
 

@@ -296,7 +296,7 @@ def _read_csv(path: Path, text_col: str, id_col: str, max_bytes: int) -> Iterato
                 )
                 yield InputProblem(err)
                 continue
-            record = dict(zip(header, row, strict=False))
+            record: dict[str, Any] = dict(zip(header, row, strict=False))
             if len(row) > len(header):
                 record["_extra"] = row[len(header) :]
             size = sum(len(v.encode("utf-8", "surrogateescape")) + 1 for v in row)

@@ -300,7 +300,10 @@ def _analysis(conn: Any, doc_id: str, model: ModelInfo, row: Any) -> Analysis:
     aid = row.id
 
     def rows(table: Any, *order: Any) -> list[Any]:
-        return conn.execute(select(table).where(table.c.analysis_id == aid).order_by(*order)).all()
+        found: list[Any] = conn.execute(
+            select(table).where(table.c.analysis_id == aid).order_by(*order)
+        ).all()
+        return found
 
     facts: dict[int, list[Fact]] = defaultdict(list)
     for f in rows(t.facts, t.facts.c.claim_idx, t.facts.c.idx):
