@@ -191,6 +191,10 @@ def test_openapi_document(client: TestClient) -> None:
         "/api/v1/analyze/batch",
         "/api/v1/techniques",
         "/api/v1/health",
+        "/api/v1/corpus/stats",
+        "/api/v1/corpus/facets",
+        "/api/v1/corpus/documents",
+        "/api/v1/corpus/documents/{doc_id}",
     }
     op = doc["paths"]["/api/v1/analyze"]["post"]
     assert {"200", "400", "413", "422", "503"} <= set(op["responses"])

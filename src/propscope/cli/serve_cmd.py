@@ -32,7 +32,16 @@ def serve_cli(
             "--token",
             envvar="PROPSCOPE_API_TOKEN",
             show_envvar=True,
-            help="Bearer token the analyze routes require; needed when --host is not loopback.",
+            help="Bearer token the analyze and corpus routes require; needed when --host is not "
+            "loopback.",
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Corpus database filled by propscope batch (SQLite file or URL): serves the "
+            "dashboard at /corpus and /api/v1/corpus.",
         ),
     ] = None,
 ) -> None:
@@ -43,6 +52,7 @@ def serve_cli(
         model=model,
         allow_private_urls=allow_private_urls or None,
         api_token=token,
+        db=db,
     )
 
 
@@ -61,9 +71,10 @@ def serve(**options: Any) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise PropscopeError(Code.BAD_OPTION, f"bad setting {where}: {first['msg']}") from None
     app = create_app(settings)
-    typer.echo(
-        f"propscope: serving on http://{_url_host(settings.host)}:{settings.port}/", err=True
-    )
+    base = f"http://{_url_host(settings.host)}:{settings.port}/"
+    typer.echo(f"propscope: serving on {base}", err=True)
+    if settings.db:
+        typer.echo(f"propscope: corpus dashboard on {base}corpus", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 

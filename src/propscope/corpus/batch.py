@@ -128,7 +128,8 @@ def run_batch(
     progress = progress or Progress()
     try:
         if options.workers == 1:
-            pipeline = pipeline or load(options.model, sensitivity=STORE_SENSITIVITY)
+            # spans are stored down to the sensitive point, whatever pipeline is given
+            pipeline = (pipeline or load(options.model)).using(sensitivity=STORE_SENSITIVITY)
             return _run(options, database, progress, _InProcess(pipeline))
         with _Pool(options.model, options.workers) as pool:
             return _run(options, database, progress, pool)

@@ -6,6 +6,9 @@ The pipeline is loaded here, once; requests run it in the thread pool, at most
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,11 +16,12 @@ from fastapi.openapi.utils import get_openapi
 
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Pipeline, load
+from propscope.store.db import Database, database_url, open_database, schema_revision
 from propscope.version import __version__
 from propscope.web.deps import AppState
 from propscope.web.errors import error_responses, install_error_handlers
 from propscope.web.limits import BodyLimitMiddleware, Limiter
-from propscope.web.routes import analyze, health, pages, techniques
+from propscope.web.routes import analyze, corpus, health, pages, techniques
 from propscope.web.settings import TOKEN_ENV, Settings, is_loopback
 
 DESCRIPTION = """\
@@ -42,13 +46,54 @@ def check_settings(settings: Settings) -> None:
         )
 
 
+def open_corpus(db: str) -> Database:
+    """The corpus database of ``settings.db``, opened once and never created or migrated: a
+    missing SQLite file or a database without the propscope schema is E050."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(database_url(db))
+    except ArgumentError:  # open_database words the error
+        parsed = None
+    if parsed is not None and parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:" and not Path(path).is_file():
+            raise PropscopeError(
+                Code.DATABASE,
+                f"no corpus database at {path}: fill one with propscope batch INPUT... --db {db}",
+            )
+    database = open_database(db, migrate=False)
+    if schema_revision(database) is None:
+        database.close()
+        raise PropscopeError(
+            Code.DATABASE,
+            f"the database {database.url} holds no propscope corpus: fill it with "
+            "propscope batch INPUT... --db first",
+        )
+    return database
+
+
 def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = None) -> FastAPI:
     """The web app. ``pipeline`` lets a caller share one loaded pipeline between apps."""
     settings = settings or Settings()
     check_settings(settings)
+    database = open_corpus(settings.db) if settings.db else None
     if pipeline is None:
-        pipeline = load(settings.model)
-        pipeline.analyze(WARM_UP)
+        try:
+            pipeline = load(settings.model)
+            pipeline.analyze(WARM_UP)
+        except BaseException:
+            if database is not None:
+                database.close()
+            raise
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is not None:
+            database.close()
+
     app = FastAPI(
         title="propscope",
         version=__version__,
@@ -56,13 +101,14 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
     app.state.propscope = AppState(
-        settings, pipeline, Limiter(settings.max_concurrency, settings.retry_after_s)
+        settings, pipeline, Limiter(settings.max_concurrency, settings.retry_after_s), database
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    for module in (analyze, techniques, health, pages):
+    for module in (analyze, corpus, techniques, health, pages):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
@@ -75,7 +121,8 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
 
 
 def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
-    """FastAPI's document, plus what depends on the settings: the batch limit and the token."""
+    """FastAPI's document, plus what depends on the settings: the batch limit and the token
+    (the analyze and corpus routes need it)."""
     schema = get_openapi(
         title=app.title,
         version=app.version,
@@ -91,7 +138,7 @@ def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         unauthorized = error_responses(401)[401]
         for item in schema["paths"].values():
             for op in item.values():
-                if "analyze" in op.get("tags", []):
+                if {"analyze", "corpus"} & set(op.get("tags", [])):
                     op["security"] = [{"bearer": []}]
                     op["responses"]["401"] = {
                         "description": unauthorized["description"],

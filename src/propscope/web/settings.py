@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     )
     api_token: str | None = Field(
         default=None,
-        description=f"Bearer token that the analyze routes require (environment: {TOKEN_ENV}). "
-        "Required when host is not a loopback address.",
+        description="Bearer token that the analyze and corpus routes require (environment: "
+        f"{TOKEN_ENV}). Required when host is not a loopback address.",
     )
     max_body_bytes: int = Field(
         default=2_000_000, ge=1, description="Largest request body, in bytes; larger ones get 413."

@@ -1,6 +1,9 @@
-"""The page at ``/`` and the API docs at ``/docs``: static files of this package, no CDN."""
+"""The page at ``/``, the corpus dashboard at ``/corpus`` and the API docs at ``/docs``: static
+files of this package (third-party scripts vendored under ``static/vendor``), no CDN."""
 
 from __future__ import annotations
+
+import re
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
@@ -32,6 +35,11 @@ async def index() -> HTMLResponse:
     return _page("index.html")
 
 
+@router.get("/corpus")
+async def corpus() -> HTMLResponse:
+    return _page("corpus.html")
+
+
 @router.get("/docs")
 async def docs() -> HTMLResponse:
     return _page("docs.html")
@@ -46,5 +54,26 @@ async def static(name: str) -> FileResponse:
     path = STATIC_DIR / name
     media = MEDIA_TYPES.get(path.suffix)
     if media is None or "/" in name or name.startswith(".") or not path.is_file():
+        raise StarletteHTTPException(404)
+    return FileResponse(path, media_type=media, headers={"X-Content-Type-Options": "nosniff"})
+
+
+VENDOR_DIR = STATIC_DIR / "vendor"
+VENDOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@router.get("/static/vendor/{name}")
+async def vendor(name: str) -> FileResponse:
+    """A vendored script (``.js``) or its licence (``*LICENSE*``, as text); nothing else."""
+    if not VENDOR_NAME.fullmatch(name) or ".." in name:
+        raise StarletteHTTPException(404)
+    path = VENDOR_DIR / name
+    if path.suffix == ".js":
+        media = "text/javascript"
+    elif "LICENSE" in name.upper() and path.suffix in (".md", ".txt", ""):
+        media = "text/plain; charset=utf-8"
+    else:
+        raise StarletteHTTPException(404)
+    if path.resolve().parent != VENDOR_DIR.resolve() or not path.is_file():
         raise StarletteHTTPException(404)
     return FileResponse(path, media_type=media, headers={"X-Content-Type-Options": "nosniff"})

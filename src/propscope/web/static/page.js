@@ -1,5 +1,7 @@
 /* The page at /: takes text, a file or a URL, calls POST /api/v1/analyze and hands the answer
- * to the shared renderer (render.js). All text is inserted as text, never as HTML. */
+ * to the shared renderer (render.js). With ?doc=ID it shows the stored analysis of a corpus
+ * document (GET /api/v1/corpus/documents/ID, the same JSON) instead. All text is inserted as
+ * text, never as HTML. */
 "use strict";
 
 (() => {
@@ -51,11 +53,15 @@
     return r.json();
   }
 
-  async function post(path, body) {
+  // A POST of `body` as JSON, or a GET where there is none; with the token where one is given.
+  async function api(path, body) {
     const headers = { "Content-Type": "application/json", Accept: "application/json" };
     const token = $("token").value.trim();
     if (token) headers.Authorization = `Bearer ${token}`;
-    const r = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    const r = await fetch(
+      path,
+      body === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(body) },
+    );
     let data = null;
     try {
       data = await r.json();
@@ -73,7 +79,7 @@
     setBusy(true);
     setStatus("Analysing…", "busy");
     try {
-      const analysis = await post("/api/v1/analyze", { ...body, sensitivity: "sensitive" });
+      const analysis = await api("/api/v1/analyze", { ...body, sensitivity: "sensitive" });
       last = {
         analysis,
         text: typeof analysis.text === "string" ? analysis.text : text,
@@ -85,6 +91,49 @@
     } finally {
       setBusy(false);
     }
+  }
+
+  // ?doc=ID: the stored analysis of a corpus document (spans down to the sensitive point, with
+  // its operating points, like an answer above), under a link back to the dashboard.
+  const params = new URLSearchParams(window.location.search);
+  const docId = params.get("doc");
+  if (["precise", "balanced", "sensitive"].includes(params.get("sensitivity"))) {
+    $("sensitivity").value = params.get("sensitivity");
+  }
+  async function showStored() {
+    setBusy(true);
+    setStatus("Loading the stored analysis…", "busy");
+    try {
+      const analysis = await api(`/api/v1/corpus/documents/${encodeURIComponent(docId)}`);
+      const doc = analysis.document || {};
+      const meta = doc.meta || {};
+      const name = typeof meta.title === "string" && meta.title ? meta.title : docId;
+      const parts = [name, doc.source, doc.date].filter((p) => typeof p === "string" && p);
+      last = { analysis, text: String(analysis.text || ""), title: parts.join(" · ") };
+      show();
+      back.scrollIntoView({ block: "start" });
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e), "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+  const back = document.createElement("a");
+  if (docId !== null) {
+    back.href = "/corpus";
+    back.textContent = "← Corpus dashboard";
+    results.before(back);
+    try {
+      // The dashboard keeps its address (filters, page) and the token for this tab.
+      const list = window.sessionStorage.getItem("propscope.corpus") || "";
+      if (/^\/corpus(\?|$)/.test(list)) back.href = list;
+      $("token").value = window.sessionStorage.getItem("propscope.token") || "";
+    } catch (_) {
+      /* storage may be off */
+    }
+    $("token").addEventListener("change", () => {
+      if (!last) showStored();
+    });
   }
 
   $("sensitivity").addEventListener("change", show);
@@ -128,6 +177,7 @@
       $("token-box").hidden = !health.auth_required;
       $("model-name").textContent = `${health.model.name} ${health.model.version}`;
       document.body.setAttribute("data-ready", "true");
+      if (docId !== null) showStored();
     })
     .catch((e) => setStatus(`Cannot reach the server: ${e.message}`, "error"));
 })();
