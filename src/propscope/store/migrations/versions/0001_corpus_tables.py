@@ -1,4 +1,4 @@
-"""The corpus tables of propscope 0.4: documents, analyses, spans, sentences, claims, facts,
+"""The first corpus schema: documents, analyses, spans, sentences, claims, facts,
 runs and errors.
 
 Revision ID: 0001
