@@ -94,6 +94,49 @@ class Progress:
     def stop(self) -> None: ...
 
 
+FIRST_ERRORS = 20  # errors the summary quotes; all of them are in the database
+
+
+def count_error(summary: Summary, err: PropscopeError) -> None:
+    summary.errors[err.code.value] += 1
+    if len(summary.first_errors) < FIRST_ERRORS:
+        summary.first_errors.append(err.render())
+
+
+@dataclass
+class Recorder:
+    """Stores each result through the single writer and counts it in the summary and the
+    progress (the local and the Ray engine)."""
+
+    writer: Writer
+    summary: Summary
+    progress: Progress
+
+    def fail(self, err: PropscopeError, doc_id: str | None, size: int) -> None:
+        self.writer.error(err, doc_id)
+        count_error(self.summary, err)
+        self.progress.advance(size, 0, self.summary)
+
+    def skip(self, size: int) -> None:
+        self.summary.skipped += 1
+        self.progress.advance(size, 0, self.summary)
+
+    def store(self, doc: Document, result: Analysis | PropscopeError) -> None:
+        if isinstance(result, PropscopeError):
+            self.fail(result, doc.id, doc.size)
+            return
+        status = self.writer.write(doc, replace(result, text=doc.text))
+        if status is Status.CONFLICT:
+            self.fail(conflict_error(doc), doc.id, doc.size)
+        elif status is Status.DONE:
+            self.skip(doc.size)
+        else:
+            words = int(result.profile.get("words", 0))
+            self.summary.analysed += 1
+            self.summary.words += words
+            self.progress.advance(doc.size, words, self.summary)
+
+
 def input_bytes(inputs: Sequence[Path]) -> int:
     total = 0
     for path in inputs:
@@ -146,31 +189,9 @@ def _run(options: BatchOptions, database: Database, progress: Progress, engine: 
         inputs=[str(p) for p in options.inputs],
     )
     summary = Summary(run_id=writer.run_id)
+    record = Recorder(writer, summary, progress)
     t0 = time.perf_counter()
     progress.start(input_bytes(options.inputs))
-
-    def fail(err: PropscopeError, doc_id: str | None, size: int) -> None:
-        writer.error(err, doc_id)
-        summary.errors[err.code.value] += 1
-        if len(summary.first_errors) < 20:
-            summary.first_errors.append(err.render())
-        progress.advance(size, 0, summary)
-
-    def store(doc: Document, result: Analysis | PropscopeError) -> None:
-        if isinstance(result, PropscopeError):
-            fail(result, doc.id, doc.size)
-            return
-        status = writer.write(doc, replace(result, text=doc.text))
-        if status is Status.CONFLICT:
-            fail(conflict_error(doc), doc.id, doc.size)
-            return
-        words = int(result.profile.get("words", 0)) if status is Status.NEW else 0
-        if status is Status.NEW:
-            summary.analysed += 1
-            summary.words += words
-        else:
-            summary.skipped += 1
-        progress.advance(doc.size, words, summary)
 
     pending: dict[str, str] = {}  # id -> sha256 of documents read and not yet stored
 
@@ -184,7 +205,7 @@ def _run(options: BatchOptions, database: Database, progress: Progress, engine: 
         for item in items:
             summary.documents += 1
             if isinstance(item, InputProblem):
-                fail(item.error, item.doc_id, item.size)
+                record.fail(item.error, item.doc_id, item.size)
                 continue
             sha = item.sha256
             if item.id in pending:
@@ -192,10 +213,9 @@ def _run(options: BatchOptions, database: Database, progress: Progress, engine: 
             else:
                 status = writer.status(item.id, sha)
             if status is Status.DONE:
-                summary.skipped += 1
-                progress.advance(item.size, 0, summary)
+                record.skip(item.size)
             elif status is Status.CONFLICT:
-                fail(conflict_error(item), item.id, item.size)
+                record.fail(conflict_error(item), item.id, item.size)
             else:
                 pending[item.id] = sha
                 yield item
@@ -203,7 +223,7 @@ def _run(options: BatchOptions, database: Database, progress: Progress, engine: 
     try:
         for doc, result in engine.analyse(todo()):
             pending.pop(doc.id, None)
-            store(doc, result)
+            record.store(doc, result)
     finally:
         summary.seconds = time.perf_counter() - t0
         progress.stop()
@@ -222,7 +242,7 @@ class _Engine(Protocol):
     def analyse(self, docs: Iterable[Document]) -> Iterator[tuple[Document, Result]]: ...
 
 
-def _analyse_one(pipeline: Pipeline, doc: Document) -> Result:
+def analyse_one(pipeline: Pipeline, doc: Document) -> Result:
     """One document's analysis, its text left out (the caller has it); a failure is an error
     record for this document, never the end of the run."""
     try:
@@ -247,7 +267,7 @@ class _InProcess:
 
     def analyse(self, docs: Iterable[Document]) -> Iterator[tuple[Document, Result]]:
         for doc in docs:
-            yield doc, _analyse_one(self.pipeline, doc)
+            yield doc, analyse_one(self.pipeline, doc)
 
 
 _worker_pipeline: Pipeline | None = None
@@ -280,7 +300,7 @@ def _worker_info() -> Any:
 
 def _worker_run(docs: list[Document]) -> list[Result]:
     assert _worker_pipeline is not None
-    return [_analyse_one(_worker_pipeline, doc) for doc in docs]
+    return [analyse_one(_worker_pipeline, doc) for doc in docs]
 
 
 class _Pool:

@@ -122,7 +122,7 @@ def read_documents(
             continue
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            yield from _read_jsonl(path, text_col, id_col, max_bytes)
+            yield from read_jsonl(path, text_col, id_col, max_bytes)
         elif suffix == ".csv":
             yield from _read_csv(path, text_col, id_col, max_bytes)
         else:
@@ -169,8 +169,17 @@ def _read_file(path: Path, doc_id: str, max_bytes: int) -> Item:
 # -- JSONL -------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, text_col: str, id_col: str, max_bytes: int) -> Iterator[Item]:
-    name = str(path)
+def read_jsonl(
+    path: Path,
+    text_col: str = "text",
+    id_col: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    name: str | None = None,
+) -> Iterator[Item]:
+    """The records of one JSONL file, streamed; ``name`` (default: the path) is the file's
+    name in ids, places and errors (the Ray engine opens a copy under another path)."""
+    name = str(path) if name is None else name
     try:
         f = path.open("rb")
     except OSError as exc:
