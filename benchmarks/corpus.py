@@ -186,7 +186,7 @@ def main() -> None:
                 "peak_mb": peak,
             }
         )
-        print(f"  {name}: {rows[-1]['words_per_s']:,.0f} words/s", file=sys.stderr)
+        print(f"  {json.dumps(rows[-1])}", file=sys.stderr)  # each row as soon as it is known
 
     out, _, wall, peak = run_measured([sys.executable, __file__, "--pipe-child", str(src)])
     add("pipe() alone", json.loads(out), wall, peak)

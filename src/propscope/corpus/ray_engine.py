@@ -84,6 +84,7 @@ RAY_SUFFIXES = (".jsonl", ".parquet")
 BLOCK_ROWS = 64  # rows of a block read: the unit of work handed to one actor
 BLOCK_CHARS = 5 * BATCH_CHARS  # ... or this many characters of text
 ACTOR_BATCH = 16  # documents an actor analyses per call
+MAX_BLOCK_BYTES = 512 * 1024  # Ray Data blocks: about a hundred news articles
 READ_CPUS = 0.25  # a reading task's share of a CPU (it waits on the disk and the actors)
 
 ANALYSED, SKIPPED, ERROR = "analysed", "skipped", "error"
@@ -234,6 +235,7 @@ class _Ray:
         self.num_cpus = num_cpus
         self.temp_dir: str | None = None  # of a Ray this run started
         self.progress_bars: bool | None = None
+        self.block_sizes: tuple[int, int] = (0, 0)
         self.log_level = logging.NOTSET
 
     def __enter__(self) -> _Ray:
@@ -261,6 +263,12 @@ class _Ray:
         context = ray.data.DataContext.get_current()
         self.progress_bars = context.enable_progress_bars
         context.enable_progress_bars = False  # the CLI draws its own
+        # Ray Data merges a task's outputs into blocks of up to 128 MiB: a whole JSONL file
+        # would become one block, analysed by one actor, its results held until the end.
+        # Blocks of about a hundred articles keep every actor busy and the results flowing.
+        self.block_sizes = (context.target_max_block_size, context.target_min_block_size)
+        context.target_max_block_size = MAX_BLOCK_BYTES
+        context.target_min_block_size = min(context.target_min_block_size, MAX_BLOCK_BYTES // 8)
         logger = logging.getLogger("ray.data")
         self.log_level = logger.level
         logger.setLevel(logging.WARNING)
@@ -269,7 +277,9 @@ class _Ray:
     def __exit__(self, *exc: object) -> None:
         logging.getLogger("ray.data").setLevel(self.log_level)
         if self.progress_bars is not None:
-            self.ray.data.DataContext.get_current().enable_progress_bars = self.progress_bars
+            context = self.ray.data.DataContext.get_current()
+            context.enable_progress_bars = self.progress_bars
+            context.target_max_block_size, context.target_min_block_size = self.block_sizes
         if self.temp_dir is not None:
             self.ray.shutdown()
             self._remove_temp_dir()
