@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from corpus_support import RECORDS, TINY, dump, write_jsonl
 from sqlalchemy import func, select
 
+from corpus_support import RECORDS, TINY, dump, write_jsonl
 from propscope.store import schema as t
 from propscope.store.db import open_database
 
