@@ -129,7 +129,7 @@ def print_stats_table(result: dict[str, Any]) -> None:
     table = Table(show_lines=False)
     table.add_column(result["by"] or "group", no_wrap=True, min_width=10, max_width=28)
     for name in ("docs", "words", "spans", "per 1k words", "sentences", "claims"):
-        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+        table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 9))
     table.add_column("top techniques", no_wrap=True, overflow="ellipsis", max_width=36)
     for row in _rows(result):
         top = sorted(row["techniques"].items(), key=lambda kv: -kv[1]["count"])[:3]
