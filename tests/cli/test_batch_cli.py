@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from conftest import RunCli
 from corpus_support import RECORDS, TINY, write_jsonl
 from propscope.store.db import open_database
 from propscope.store.queries import stats
+
+RunCli = Callable[..., Any]  # the run_cli fixture of tests/conftest.py
 
 
 def test_batch_into_the_default_sqlite_file_then_rerun(tmp_path: Path, run_cli: RunCli) -> None:
