@@ -13,7 +13,14 @@ from propscope.corpus.documents import Document
 from propscope.errors import Code, PropscopeError
 from propscope.store import schema as t
 from propscope.store.db import database_url, open_database, schema_revision
-from propscope.store.queries import document_json, documents, run_errors, stats, stored_analysis
+from propscope.store.queries import (
+    document_json,
+    documents,
+    iter_analyses,
+    run_errors,
+    stats,
+    stored_analysis,
+)
 from propscope.store.writer import Status, Writer, count_rows
 from propscope.types import Analysis, Claim, Fact, ModelInfo, Sentence, Span
 
@@ -304,3 +311,14 @@ def test_rows_of_one_document_are_all_or_nothing(tmp_path: Path) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(select(t.documents.c.id)).all() == []
         assert conn.execute(select(t.analyses.c.id)).all() == []
+
+
+def test_exports_stream_every_analysis_with_spans_from_the_point(db_url: str) -> None:
+    db = _fill(db_url).db
+    balanced = list(iter_analyses(db))
+    assert [a["id"] for a in balanced] == ["d1", "d2", "d3"]
+    assert [len(a["spans"]) for a in balanced] == [1, 2, 0]  # 0.3 < 0.5 left out
+    assert balanced[0]["min_score"] == 0.5 and balanced[0]["document"]["source"] == "Left"
+    sensitive = list(iter_analyses(db, "sensitive"))
+    assert [len(a["spans"]) for a in sensitive] == [2, 2, 0]
+    assert sensitive[0]["spans"][1]["text"] == "3 people"

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from propscope.cli.analyze_cmd import Sensitivity
 from propscope.cli.batch_cmd import DB_HELP
 from propscope.errors import Code, PropscopeError
 from propscope.techniques import BY_LABEL, LABELS
@@ -37,12 +38,6 @@ class ExportFormat(str, Enum):
     csv = "csv"
     parquet = "parquet"
     ptc = "ptc"
-
-
-class Sensitivity(str, Enum):
-    precise = "precise"
-    balanced = "balanced"
-    sensitive = "sensitive"
 
 
 DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP + " Default: propscope.db.")]

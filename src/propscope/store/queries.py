@@ -340,14 +340,17 @@ def document_json(database: Database, doc_id: str, model: str | None = None) -> 
         doc = conn.execute(
             select(d.source, d.date, d.date_text, d.author, d.meta).where(d.id == doc_id)
         ).one()
-    out = analysis.to_dict(with_text=True)
-    out["document"] = {
-        "source": doc.source,
-        "date": doc.date.isoformat() if doc.date else doc.date_text,
-        "author": doc.author,
-        "meta": doc.meta,
+    return {**analysis.to_dict(with_text=True), "document": _document_fields(doc)}
+
+
+def _document_fields(row: Any) -> dict[str, Any]:
+    """A document's metadata as the JSON gives it (the date parsed where it could be)."""
+    return {
+        "source": row.source,
+        "date": row.date.isoformat() if row.date else row.date_text,
+        "author": row.author,
+        "meta": row.meta,
     }
-    return out
 
 
 def iter_analyses(
@@ -366,20 +369,14 @@ def iter_analyses(
         .order_by(d.id),
         sc,
     )
-    with database.engine.connect() as conn:
-        for row in conn.execute(query.execution_options(yield_per=200)).all():
-            analysis = _analysis(conn, row.doc_id, sc.model, row)
+    # streamed (yield_per), the records of each analysis read on a second connection
+    with database.engine.connect() as conn, database.engine.connect() as inner:
+        for row in conn.execute(query.execution_options(yield_per=200)):
+            analysis = _analysis(inner, row.doc_id, sc.model, row)
             if sc.min_score is not None:
                 shown = tuple(p for p in analysis.spans if p.score >= sc.min_score)
                 analysis = replace(analysis, spans=shown, min_score=sc.min_score)
-            out = analysis.to_dict(with_text=True)
-            out["document"] = {
-                "source": row.source,
-                "date": row.date.isoformat() if row.date else row.date_text,
-                "author": row.author,
-                "meta": row.meta,
-            }
-            yield out
+            yield {**analysis.to_dict(with_text=True), "document": _document_fields(row)}
 
 
 @dataclass(frozen=True)
