@@ -77,15 +77,13 @@ class Writer:
 
     def status(self, doc_id: str, sha256: str) -> Status:
         with self.db.engine.connect() as conn:
-            return self._status(conn, doc_id, sha256)
+            return self._status(conn, doc_id, sha256, _stored_sha(conn, doc_id))
 
-    def _status(self, conn: Connection, doc_id: str, sha256: str) -> Status:
-        row = conn.execute(
-            select(t.documents.c.sha256).where(t.documents.c.id == doc_id)
-        ).one_or_none()
-        if row is None:
+    def _status(self, conn: Connection, doc_id: str, sha256: str, stored: str | None) -> Status:
+        """``stored``: the sha256 the database holds for this id (None: no such document)."""
+        if stored is None:
             return Status.NEW
-        if row.sha256 != sha256:
+        if stored != sha256:
             if self.force and not self._in_this_run(conn, doc_id):
                 return Status.NEW
             return Status.CONFLICT
@@ -120,10 +118,11 @@ class Writer:
         DONE where another writer got there first, CONFLICT where the id holds another text."""
         sha = doc.sha256
         with self.db.engine.begin() as conn:
-            status = self._status(conn, doc.id, sha)
+            stored = _stored_sha(conn, doc.id)
+            status = self._status(conn, doc.id, sha, stored)
             if status is not Status.NEW:
                 return status
-            self._put_document(conn, doc, sha)
+            self._put_document(conn, doc, sha, stored)
             self._drop_analysis(conn, doc.id)
             analysis_id = self._insert_analysis(conn, doc.id, sha, analysis)
             _insert_records(conn, analysis_id, analysis)
@@ -131,7 +130,7 @@ class Writer:
         faults.reached("commit")
         return Status.NEW
 
-    def _put_document(self, conn: Connection, doc: Document, sha: str) -> None:
+    def _put_document(self, conn: Connection, doc: Document, sha: str, stored: str | None) -> None:
         values = {
             "sha256": sha,
             "text": doc.text,
@@ -145,13 +144,10 @@ class Writer:
             "location": doc.where,
             "added_at": _now(),
         }
-        old = conn.execute(
-            select(t.documents.c.sha256).where(t.documents.c.id == doc.id)
-        ).one_or_none()
-        if old is None:
+        if stored is None:
             conn.execute(insert(t.documents).values(id=doc.id, **values))
             return
-        if old.sha256 != sha:  # force: the text changed, so every analysis of it is stale
+        if stored != sha:  # force: the text changed, so every analysis of it is stale
             for a in conn.execute(
                 select(t.analyses.c.id).where(t.analyses.c.document_id == doc.id)
             ).all():
@@ -216,6 +212,13 @@ class Writer:
                 .where(t.runs.c.id == self.run_id)
                 .values(finished_at=_now(), counts=dict(counts))
             )
+
+
+def _stored_sha(conn: Connection, doc_id: str) -> str | None:
+    sha: str | None = conn.execute(
+        select(t.documents.c.sha256).where(t.documents.c.id == doc_id)
+    ).scalar_one_or_none()
+    return sha
 
 
 def conflict_error(doc: Document) -> PropscopeError:
