@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 import propscope
 from propscope.decode.sentences import overlap_scores
+from propscope.errors import Code, PropscopeError
 from propscope.model import DocScores
 from propscope.pipeline import Pipeline
-from propscope.types import ModelInfo, Span
+from propscope.types import Analysis, ModelInfo, Span
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-model"
 TEXT = (
@@ -109,3 +110,110 @@ def test_empty_text_has_an_empty_profile() -> None:
     d = Pipeline(Stub([])).analyze("  \n").to_dict()
     assert d["spans"] == d["claims"] == d["sentences"] == []
     assert d["profile"]["words"] == 0
+
+
+# --- the claims threshold (issue #13): which sentences are claims ---
+
+
+class ClaimStub(Stub):
+    """A model with a claims head: fixed check-worthiness scores, one per sentence in order."""
+
+    def __init__(self, claim_scores: Sequence[float], threshold: float | None = 0.5) -> None:
+        super().__init__([])
+        self.claim_scores = list(claim_scores)
+        self.claim_threshold = threshold  # type: ignore[assignment]
+
+    def process(
+        self, text: str, sentences: Sequence[tuple[int, int]], *, min_score: float | None = None
+    ) -> DocScores:
+        scores = self.claim_scores[: len(sentences)]
+        return DocScores([], [0.0] * len(sentences), scores)
+
+
+def _claims(a: Analysis) -> list[str]:
+    return [a.text[c.start : c.end] for c in a.claims]
+
+
+LINES = TEXT.splitlines()
+
+
+def test_default_claims_threshold_is_the_models() -> None:
+    a = Pipeline(ClaimStub([0.2, 0.5, 0.9]), facts=False).analyze(TEXT)
+    assert _claims(a) == LINES[1:]
+    assert a.claims_threshold == 0.5
+    assert a.to_dict()["claims_threshold"] == 0.5
+    assert Pipeline(ClaimStub([0.2, 0.5, 0.9], threshold=0.7)).claims_from == 0.7
+
+
+def test_claims_threshold_zero_makes_every_sentence_a_claim() -> None:
+    a = Pipeline(ClaimStub([0.0, 0.01, 0.3]), facts=False, claims_threshold=0).analyze(TEXT)
+    assert _claims(a) == LINES
+    assert len(a.claims) == len(a.sentences) == 3
+    assert a.claims_threshold == 0.0 and a.to_dict()["claims_threshold"] == 0.0
+    assert [c.score for c in a.claims] == [0.0, 0.01, 0.3]
+
+
+def test_claims_threshold_one_keeps_only_scores_of_exactly_one() -> None:
+    pipe = Pipeline(ClaimStub([0.99999, 1.0, 0.2]), facts=False, claims_threshold=1.0)
+    a = pipe.analyze(TEXT)
+    assert _claims(a) == [LINES[1]]
+    assert a.profile["check_worthy_claims"] == 1
+    none = Pipeline(ClaimStub([0.99999, 0.5, 0.2]), facts=False, claims_threshold=1.0)
+    assert none.analyze(TEXT).claims == ()
+
+
+def test_claims_threshold_is_rounded_in_the_json_and_kept_for_empty_text() -> None:
+    pipe = Pipeline(ClaimStub([0.9]), facts=False, claims_threshold=0.123456)
+    assert pipe.analyze(TEXT).to_dict()["claims_threshold"] == 0.1235
+    empty = pipe.analyze("   ")
+    assert empty.claims == () and empty.claims_threshold == pytest.approx(0.123456)
+
+
+def test_no_claims_head_means_no_claims_and_no_threshold() -> None:
+    a = Pipeline(Stub(["thugs"]), claims_threshold=0.0).analyze(TEXT)
+    assert a.claims == () and a.claims_threshold is None
+    assert "claims_threshold" not in a.to_dict()
+    assert Pipeline(ClaimStub([0.9], threshold=None), claims_threshold=0.2).claims_from is None
+
+
+@pytest.mark.parametrize("bad", [-0.01, 1.5, float("nan"), float("inf")])
+def test_bad_claims_threshold_is_e030(bad: float) -> None:
+    makers: list[Callable[[], object]] = [
+        lambda: Pipeline(ClaimStub([0.5]), claims_threshold=bad),
+        lambda: Pipeline(ClaimStub([0.5])).using(claims_threshold=bad),
+        lambda: propscope.load("builtin:lexicon", claims_threshold=bad),
+        # refused before the model loads: not E020 for the missing folder
+        lambda: propscope.load("/nonexistent/model", claims_threshold=bad),
+    ]
+    for make in makers:
+        with pytest.raises(PropscopeError) as info:
+            make()
+        assert info.value.code is Code.BAD_OPTION
+        assert "claims threshold" in info.value.message
+
+
+def test_using_changes_only_what_is_given() -> None:
+    pipe = Pipeline(ClaimStub([0.2, 0.5, 0.9]), facts=False, min_score=0.3)
+    assert pipe.using() is pipe
+    more = pipe.using(claims_threshold=0.1)
+    assert (more.claims_threshold, more.min_score, more.model) == (0.1, 0.3, pipe.model)
+    assert len(more.analyze(TEXT).claims) == 3
+    spans = more.using(min_score=0.8)
+    assert (spans.claims_threshold, spans.min_score) == (0.1, 0.8)
+    assert more.using(sensitivity="balanced").claims_threshold == 0.1
+
+
+def test_claims_threshold_on_the_tiny_model() -> None:
+    """The fixture's own threshold is 0: by default every sentence is a claim; a threshold
+    between its scores keeps those at or above it."""
+    pipe = propscope.load(TINY, facts=False)
+    a = pipe.analyze(TEXT)
+    assert a.claims_threshold == pipe.model.claim_threshold == 0.0
+    assert len(a.claims) == len(a.sentences) == 3
+    scores = sorted(c.score for c in a.claims)
+    assert scores[0] < scores[-1]
+    cut = (scores[0] + scores[-1]) / 2
+    b = propscope.load(TINY, facts=False, claims_threshold=cut).analyze(TEXT)
+    assert b.claims_threshold == cut
+    assert sorted(c.score for c in b.claims) == [s for s in scores if s >= cut]
+    assert pipe.using(claims_threshold=1.0).analyze(TEXT).claims == ()

@@ -7,8 +7,8 @@ Read in order, one analysis is:
    the encoder (``infer/``), decoded into spans with a calibrated confidence (``decode/``), a
    propaganda score and a check-worthiness score per sentence.
 3. ``find_quotes`` (``claims/quotes``): which spans and claims sit in quoted or reported speech.
-4. ``assemble_claims`` (``claims/checkworthy``): sentences at or above the claims threshold,
-   with their checkable facts.
+4. ``assemble_claims`` (``claims/checkworthy``): sentences at or above the claims threshold
+   (``claims_threshold``, else the model's), with their checkable facts.
 5. ``build_profile``: counts per technique and per 1,000 words.
 
 Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a batch of one;
@@ -27,7 +27,7 @@ from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
 from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
 from propscope.corpus.html import extract_main_text
-from propscope.errors import Warn, warning
+from propscope.errors import Code, PropscopeError, Warn, warning
 from propscope.infer.threads import blas_single_thread
 from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model, resolve_min_score
 from propscope.segment.sentences import split_sentences
@@ -42,6 +42,7 @@ __all__ = [
     "Model",
     "Pipeline",
     "analyze",
+    "check_claims_threshold",
     "load",
     "load_model",
 ]
@@ -49,10 +50,23 @@ __all__ = [
 Fetch = Callable[[str, "FetchLimits"], "Fetched"]
 
 
+def check_claims_threshold(value: float | None) -> float | None:
+    """The claims threshold asked for, as a float (None: the model's own); E030 outside [0, 1]
+    (NaN included)."""
+    if value is None:
+        return None
+    if not 0.0 <= value <= 1.0:
+        raise PropscopeError(Code.BAD_OPTION, f"claims threshold {value} is not in [0, 1]")
+    return float(value)
+
+
 class Pipeline:
     """``sensitivity`` (``precise``, ``balanced``, ``sensitive``: the model's operating points)
     or ``min_score`` chooses which spans are shown: those whose probability of being a
-    persuasion span reaches the threshold. Default: the model's own (``balanced``)."""
+    persuasion span reaches the threshold. Default: the model's own (``balanced``).
+
+    ``claims_threshold`` chooses which sentences are claims: those whose check-worthiness score
+    reaches it. Default: the model's own (``model.claim_threshold``, from its folder)."""
 
     def __init__(
         self,
@@ -61,21 +75,38 @@ class Pipeline:
         facts: bool = True,
         sensitivity: str | None = None,
         min_score: float | None = None,
+        claims_threshold: float | None = None,
     ) -> None:
         self.model = model
         self.facts = facts  # spaCy facts of each claim (the costliest step after the encoder)
         self.min_score = resolve_min_score(model, sensitivity, min_score)
+        self.claims_threshold = check_claims_threshold(claims_threshold)  # None: the model's
 
     @property
     def info(self) -> ModelInfo:
         return self.model.info
 
-    def using(self, *, sensitivity: str | None = None, min_score: float | None = None) -> Pipeline:
-        """This pipeline (same model, loaded once) at another operating point; itself when
-        neither is given."""
-        if sensitivity is None and min_score is None:
+    def using(
+        self,
+        *,
+        sensitivity: str | None = None,
+        min_score: float | None = None,
+        claims_threshold: float | None = None,
+    ) -> Pipeline:
+        """This pipeline (same model, loaded once) with other thresholds: spans at another
+        operating point, claims from another score; what is not given stays as it is here.
+        Itself when nothing is given."""
+        spans_given = sensitivity is not None or min_score is not None
+        if not spans_given and claims_threshold is None:
             return self
-        return Pipeline(self.model, facts=self.facts, sensitivity=sensitivity, min_score=min_score)
+        claims = self.claims_threshold if claims_threshold is None else claims_threshold
+        return Pipeline(
+            self.model,
+            facts=self.facts,
+            sensitivity=sensitivity,
+            min_score=min_score if spans_given else self.min_score,
+            claims_threshold=claims,
+        )
 
     @property
     def shown_from(self) -> float | None:
@@ -83,6 +114,14 @@ class Pipeline:
         if self.min_score is not None:
             return self.min_score
         return self.model.operating_points.get("balanced")
+
+    @property
+    def claims_from(self) -> float | None:
+        """The check-worthiness score from which a sentence is a claim: ``claims_threshold``,
+        else the model's; None where the model scores no claims (it has no claims head)."""
+        if self.model.claim_threshold is None or self.claims_threshold is None:
+            return self.model.claim_threshold
+        return self.claims_threshold
 
     def analyze(self, text: str) -> Analysis:
         (analysis,) = self.pipe([text])  # runs the generator to its end: the BLAS limit is lifted
@@ -141,6 +180,7 @@ class Pipeline:
                 id=doc_id,
                 min_score=self.shown_from,
                 operating_points=points,
+                claims_threshold=self.claims_from,
             )
         if not looks_english(text):
             warnings.append(
@@ -159,7 +199,7 @@ class Pipeline:
             text,
             sentences,
             scores.claim_scores,
-            self.model.claim_threshold,
+            self.claims_from,
             quotes,
             facts=self.facts,
         )
@@ -177,6 +217,7 @@ class Pipeline:
             id=doc_id,
             min_score=self.shown_from,
             operating_points=points,
+            claims_threshold=self.claims_from if scores.claim_scores is not None else None,
         )
 
 
@@ -191,8 +232,18 @@ def load(
     facts: bool = True,
     sensitivity: str | None = None,
     min_score: float | None = None,
+    claims_threshold: float | None = None,
 ) -> Pipeline:
-    return Pipeline(load_model(model), facts=facts, sensitivity=sensitivity, min_score=min_score)
+    """A pipeline on a model folder, a built-in model or (None) the shipped one; a bad
+    threshold is refused (E030) before the model loads."""
+    claims_threshold = check_claims_threshold(claims_threshold)
+    return Pipeline(
+        load_model(model),
+        facts=facts,
+        sensitivity=sensitivity,
+        min_score=min_score,
+        claims_threshold=claims_threshold,
+    )
 
 
 def analyze(text: str, model: str | Path | None = None) -> Analysis:

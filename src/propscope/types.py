@@ -77,6 +77,7 @@ class Analysis:
     main_text: bool = False  # the text was extracted from HTML: the JSON carries it
     min_score: float | None = None  # spans shown have a score at least this (None: all)
     operating_points: dict[str, float] = field(default_factory=dict)  # the model's
+    claims_threshold: float | None = None  # claims score at least this (None: unknown/none)
 
     def to_dict(self, *, with_text: bool | None = None) -> dict[str, Any]:
         """The analysis JSON (schema ``propscope.analysis/1``). It holds the analysed ``text``
@@ -126,6 +127,8 @@ class Analysis:
             out["min_score"] = round(float(self.min_score), 4)
         if self.operating_points:
             out["operating_points"] = {k: round(v, 4) for k, v in self.operating_points.items()}
+        if self.claims_threshold is not None:
+            out["claims_threshold"] = round(float(self.claims_threshold), 4)
         if self.main_text if with_text is None else with_text:
             out["text"] = t
         if self.source is not None:

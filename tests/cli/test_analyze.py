@@ -271,3 +271,69 @@ def test_sensitivity_and_min_score(run_cli, ptc) -> None:
     assert r.returncode != 0 and "--min-score" in r.stderr
     r = run_cli("analyze", ptc.article("1"), "--model", tiny, "--sensitivity", "loud")
     assert r.returncode != 0 and "--sensitivity" in r.stderr
+
+
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model"
+# On the tiny fixture, the second sentence scores highest and the first lowest: ranked by score
+# the claims are not in text order.
+CLAIMS_TEXT = (
+    "Nothing more here.\nThe council spent $4 million on offices in 2019.\nThey are evil thugs.\n"
+)
+
+
+def test_claims_threshold_chooses_the_claims(run_cli) -> None:
+    data = CLAIMS_TEXT.encode("utf-8")
+    r = run_cli("analyze", "-f", "json", "--model", TINY, input=data)
+    assert r.returncode == 0, r.stderr
+    every = json.loads(r.stdout)
+    assert every["claims_threshold"] == 0.0  # the fixture's own threshold
+    scores = sorted(c["score"] for c in every["claims"])
+    assert len(scores) == len(every["sentences"]) == 3 and scores[0] < scores[-1]
+    cut = (scores[0] + scores[-1]) / 2
+    r = run_cli("analyze", "-f", "json", "--model", TINY, "--claims-threshold", cut, input=data)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["claims_threshold"] == round(cut, 4)
+    assert sorted(c["score"] for c in d["claims"]) == [s for s in scores if s >= cut]
+    r = run_cli("analyze", "-f", "json", "--model", TINY, "--claims-threshold", "1", input=data)
+    assert json.loads(r.stdout)["claims"] == []
+    r = run_cli("analyze", "-f", "json", *LEX, "--claims-threshold", "0.5", input=data)
+    assert r.returncode == 0 and "claims_threshold" not in json.loads(r.stdout)  # no claims head
+
+
+@pytest.mark.parametrize("bad", ["1.5", "-0.1", "nan"])
+def test_bad_claims_threshold_is_e030(run_cli, ptc, bad: str) -> None:
+    r = run_cli("analyze", ptc.article("1"), "--model", TINY, "--claims-threshold", bad)
+    assert r.returncode == 1
+    assert f"E030: claims threshold {float(bad)} is not in [0, 1]" in r.stderr
+    assert r.stdout == ""
+
+
+def test_claims_threshold_that_is_no_number_is_a_usage_error(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), *LEX, "--claims-threshold", "high")
+    assert r.returncode == 2 and "--claims-threshold" in r.stderr
+
+
+def test_text_view_ranks_claims_by_score_and_names_the_threshold(run_cli) -> None:
+    data = CLAIMS_TEXT.encode("utf-8")
+    d = json.loads(run_cli("analyze", "-f", "json", "--model", TINY, input=data).stdout)
+    ranked = sorted(d["claims"], key=lambda c: -c["score"])
+    assert [c["text"] for c in ranked] != [c["text"] for c in d["claims"]]  # not text order
+    r = run_cli("analyze", "--model", TINY, input=data)
+    assert r.returncode == 0, r.stderr
+    table = r.stdout[r.stdout.index("Check-worthy claims (3)") :]
+    cells = [line.split("│")[1:3] for line in table.splitlines() if line.startswith("│ ")]
+    rows = [(n.strip(), sc.strip()) for n, sc in cells if n.strip()]  # a claim's first line
+    assert rows == [(str(i), f"{c['score']:.2f}") for i, c in enumerate(ranked, 1)]
+    at = [table.index(c["text"][:12]) for c in ranked]
+    assert at == sorted(at)
+    flat = " ".join(table.split())
+    assert "probability that the sentence states a check-worthy fact" in flat
+    assert "Claims: the sentences scoring at least 0 (3 of 3; 0 below)." in flat
+    cut = (ranked[0]["score"] + ranked[-1]["score"]) / 2
+    r = run_cli("analyze", "--model", TINY, "--claims-threshold", cut, input=data)
+    n = sum(c["score"] >= cut for c in ranked)
+    assert 0 < n < 3
+    flat = " ".join(r.stdout.split())
+    assert f"Check-worthy claims ({n})" in flat
+    assert f"scoring at least {round(cut, 4):g} ({n} of 3; {3 - n} below)." in flat

@@ -89,7 +89,7 @@ def _fill(url: str) -> Writer:
 
 def test_a_new_database_is_created_at_the_head_revision_with_the_schema_tables(db_url: str) -> None:
     db = open_database(db_url)
-    assert schema_revision(db) == "0001"
+    assert schema_revision(db) == "0002"
     insp = inspect(db.engine)
     assert set(insp.get_table_names()) == set(t.metadata.tables) | {"alembic_version"}
     for name, table in t.metadata.tables.items():

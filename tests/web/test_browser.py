@@ -195,7 +195,7 @@ def test_hover_and_focus_show_the_tooltip(app_page: Page) -> None:
     app_page.mouse.move(0, 0)
     expect(tip).to_be_hidden()
     # Keyboard: Tab from the last control of the form reaches the first highlighted span.
-    app_page.focus("#sensitivity")
+    app_page.focus("#claims-threshold")
     app_page.keyboard.press("Tab")
     first = app_page.locator("mark.ps-span").first
     expect(first).to_be_focused()
@@ -218,16 +218,17 @@ def test_click_a_claim_scrolls_to_it(page: Page, tiny_server: LiveServer) -> Non
     expect(claims.first.locator("mark.ps-fact").first).to_be_visible()
     k = 3
     anchor = page.locator(f"#ps-claim-{k}")
-    claims.nth(k).scroll_into_view_if_needed()
+    claim = page.locator(f'button.ps-claim[data-claim="{k}"]')  # listed by score, not by k
+    claim.scroll_into_view_if_needed()
     expect(anchor).not_to_be_in_viewport()
-    claims.nth(k).click()
+    claim.click()
     expect(anchor).to_be_focused()
     expect(anchor).to_be_in_viewport()
     assert anchor.text_content() and anchor.text_content() in f"Line {k}: the council voted"
     active = page.locator(".ps-text .ps-claim-active")
     assert "".join(active.all_text_contents()) == f"Line {k}: the council voted 5 to 2 on Tuesday."
     # By keyboard too.
-    claims.nth(10).focus()
+    page.locator('button.ps-claim[data-claim="10"]').focus()
     page.keyboard.press("Enter")
     expect(page.locator("#ps-claim-10")).to_be_focused()
     w.check()

@@ -14,7 +14,7 @@ from propscope.cli.common import MODEL_HELP, get_model
 from propscope.corpus.ptc import article_id
 from propscope.corpus.text import read_bytes, read_stdin, read_text
 from propscope.errors import PropscopeError
-from propscope.pipeline import Pipeline
+from propscope.pipeline import Pipeline, check_claims_threshold
 from propscope.report.html import render_html
 from propscope.report.render import print_text, render_json, render_jsonl, render_ptc
 from propscope.types import Analysis
@@ -72,6 +72,14 @@ def analyze_cli(
             help="Show spans whose score (probability of a persuasion span) is at least this.",
         ),
     ] = None,
+    claims_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--claims-threshold",
+            help="List as claims the sentences whose score (probability of a check-worthy "
+            "fact) is at least this, in [0, 1] (default: the model's threshold).",
+        ),
+    ] = None,
 ) -> None:
     """Analyse texts and show the persuasion techniques they use, span by span."""
     failures = analyze_files(
@@ -81,6 +89,7 @@ def analyze_cli(
         allow_private_urls=allow_private_urls,
         sensitivity=sensitivity.value if sensitivity else None,
         min_score=min_score,
+        claims_threshold=claims_threshold,
     )
     if failures:
         raise typer.Exit(1)
@@ -111,9 +120,17 @@ def analyze_files(
     allow_private_urls: bool = False,
     sensitivity: str | None = None,
     min_score: float | None = None,
+    claims_threshold: float | None = None,
 ) -> list[PropscopeError]:
-    """Analyse every readable source; report each failure at the end; return the failures."""
-    pipeline = Pipeline(get_model(model_spec), sensitivity=sensitivity, min_score=min_score)
+    """Analyse every readable source; report each failure at the end; return the failures.
+    A bad threshold is refused (E030) before the model loads."""
+    claims_threshold = check_claims_threshold(claims_threshold)
+    pipeline = Pipeline(
+        get_model(model_spec),
+        sensitivity=sensitivity,
+        min_score=min_score,
+        claims_threshold=claims_threshold,
+    )
     out = Console(soft_wrap=False, highlight=False)
     failures: list[PropscopeError] = []
     done: list[tuple[str, Analysis]] = []

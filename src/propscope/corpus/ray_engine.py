@@ -547,6 +547,7 @@ def analysis_to_json(a: Analysis) -> str:
             "main_text": a.main_text,
             "min_score": a.min_score,
             "operating_points": {k: float(v) for k, v in a.operating_points.items()},
+            "claims_threshold": a.claims_threshold,
         },
         ensure_ascii=False,
     )
@@ -571,6 +572,7 @@ def analysis_from_json(data: str, text: str = "") -> Analysis:
         main_text=d["main_text"],
         min_score=d["min_score"],
         operating_points=d["operating_points"],
+        claims_threshold=d.get("claims_threshold"),
     )
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propscope.techniques import BY_LABEL
-from propscope.types import Analysis
+from propscope.types import Analysis, Claim
 
 
 def to_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
@@ -69,7 +69,8 @@ def rich_view(analysis: Analysis, source: str | None = None) -> Group:
         f"model: {analysis.model.name} {analysis.model.version}; "
         f"{len(analysis.text)} characters, {len(analysis.spans)} spans"
     )
-    parts: list[Any] = [text, Text(""), spans, tech, claims, profile_text(analysis), footer]
+    parts: list[Any] = [text, Text(""), spans, tech, claims, Text(claims_note(analysis))]
+    parts += [profile_text(analysis), footer]
     for w in analysis.warnings:
         parts.append(Text(f"{w['code']}: {w['message']}", style="yellow"))
     return Group(*parts)
@@ -90,14 +91,41 @@ def _short(frag: str, n: int = 80) -> str:
     return frag if len(frag) <= n else frag[: n - 3] + "..."
 
 
+CLAIM_SCORE_MEANING = (
+    "probability that the sentence states a check-worthy fact (calibrated on CT24)"
+)
+
+
+def ranked_claims(analysis: Analysis) -> list[Claim]:
+    """The claims, highest score first (ties: in text order)."""
+    return sorted(analysis.claims, key=lambda c: (-c.score, c.start, c.end))
+
+
+def claims_note(analysis: Analysis) -> str:
+    """What a claim's score means and which threshold chose the claims: how many sentences
+    reached it and how many fell below."""
+    t = analysis.claims_threshold
+    if t is None and not analysis.claims:
+        return "This model does not score sentences as claims." if analysis.sentences else ""
+    note = f"Claim score: {CLAIM_SCORE_MEANING}."
+    if t is not None:
+        total = len(analysis.sentences)
+        note += (
+            f" Claims: the sentences scoring at least {round(t, 4):g} "
+            f"({len(analysis.claims)} of {total}; {total - len(analysis.claims)} below)."
+        )
+    return note
+
+
 def claims_table(analysis: Analysis) -> Table:
-    """Check-worthy claims, each with its checkable facts highlighted by kind."""
+    """Check-worthy claims ranked by score, highest first, each with its checkable facts
+    highlighted by kind (``claims_note`` says what the score means)."""
     t = Table(title=f"Check-worthy claims ({len(analysis.claims)})", show_lines=True)
     t.add_column("#")
     t.add_column("score", justify="right")
     t.add_column("claim (facts highlighted)", overflow="fold")
     t.add_column("facts", overflow="fold")
-    for i, c in enumerate(analysis.claims, 1):
+    for i, c in enumerate(ranked_claims(analysis), 1):
         sentence = Text(analysis.text[c.start : c.end])
         for f in c.facts:
             sentence.stylize(FACT_STYLES.get(f.kind, "bold"), f.start - c.start, f.end - c.start)

@@ -285,7 +285,7 @@ def stored_analysis(database: Database, doc_id: str, model: str | None = None) -
         row = conn.execute(
             _of_model(
                 select(d.text, d.source, a.id, a.min_score, a.operating_points, a.profile)
-                .add_columns(a.warnings)
+                .add_columns(a.warnings, a.claims_threshold)
                 .join_from(t.analyses, t.documents, a.document_id == d.id)
                 .where(d.id == doc_id),
                 sc,
@@ -327,6 +327,7 @@ def _analysis(conn: Any, doc_id: str, model: ModelInfo, row: Any) -> Analysis:
         id=doc_id,
         min_score=row.min_score,
         operating_points=dict(row.operating_points or {}),
+        claims_threshold=row.claims_threshold,
     )
 
 
@@ -365,6 +366,7 @@ def iter_analyses(
     query = _of_model(
         select(d.id.label("doc_id"), d.text, d.source, d.date, d.date_text, d.author, d.meta)
         .add_columns(a.id, a.min_score, a.operating_points, a.profile, a.warnings)
+        .add_columns(a.claims_threshold)
         .join_from(t.analyses, t.documents, a.document_id == d.id)
         .order_by(d.id),
         sc,

@@ -68,6 +68,7 @@ analyses = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("run_id", Integer),
     Column("min_score", Float),
+    Column("claims_threshold", Float),  # claims are the sentences scoring at least this
     Column("operating_points", JSON, nullable=False),
     Column("profile", JSON, nullable=False),
     Column("warnings", JSON, nullable=False),

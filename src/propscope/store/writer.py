@@ -180,6 +180,7 @@ class Writer:
                 created_at=_now(),
                 run_id=self.run_id,
                 min_score=a.min_score,
+                claims_threshold=a.claims_threshold,
                 operating_points=points,
                 profile=_jsonable(a.profile),
                 warnings=[dict(w) for w in a.warnings],

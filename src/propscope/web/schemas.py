@@ -40,6 +40,14 @@ class _Shown(_Strict):
         description="Return spans whose score (probability of a persuasion span) is at least "
         "this; overrides `sensitivity`.",
     )
+    claims_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Return as claims the sentences whose score (probability that the "
+        "sentence states a check-worthy fact, calibrated on CT24) is at least this; default: "
+        "the model's threshold. The answer carries the threshold used as `claims_threshold`.",
+    )
 
 
 class TextInput(_Shown):
@@ -124,7 +132,10 @@ class ClaimOut(BaseModel):
     start: int
     end: int
     text: str
-    score: float
+    score: float = Field(
+        description="Probability that the sentence states a check-worthy fact (calibrated on "
+        "CT24); at least the answer's `claims_threshold`."
+    )
     quoted: bool
     speaker: str | None
     facts: list[FactOut]
@@ -163,6 +174,11 @@ class AnalysisOut(BaseModel):
     )
     operating_points: dict[str, float] | None = Field(
         default=None, description="The model's sensitivities and the span score each starts at."
+    )
+    claims_threshold: float | None = Field(
+        default=None,
+        description="Claims listed are the sentences scoring at least this (the request's "
+        "`claims_threshold`, else the model's); absent where the model scores no claims.",
     )
 
 

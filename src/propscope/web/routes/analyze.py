@@ -67,7 +67,11 @@ async def analyze_batch(body: BatchRequest, state: State) -> JSONResponse:
 
 
 def _pipeline(state: AppState, body: TextInput | HtmlInput | UrlInput | BatchRequest) -> Pipeline:
-    return state.pipeline.using(sensitivity=body.sensitivity, min_score=body.min_score)
+    return state.pipeline.using(
+        sensitivity=body.sensitivity,
+        min_score=body.min_score,
+        claims_threshold=body.claims_threshold,
+    )
 
 
 def _analyze_one(state: AppState, body: AnalyzeRequest, fetcher: Fetcher) -> dict[str, Any]:

@@ -10,11 +10,30 @@
   const status = $("status");
   let techniques = [];
   let maxBody = 2000000;
-  let last = null; // the last answer (every span down to the sensitive point) and its text
+  // The last answer (every span down to the sensitive point, claims from its
+  // claims_threshold), its text and title, and the request body that gave it (none for a
+  // stored analysis).
+  let last = null;
+  let modelClaims = null; // the model's claims threshold, once an answer has said it
+
+  // The claims threshold chosen on the page: a number, or null for the model's own.
+  function claimsWanted() {
+    const v = $("claims-threshold").value;
+    return v === "" ? null : Number(v);
+  }
+
+  // Whether the last answer holds every claim at the threshold chosen: it does when that
+  // threshold is at least the one the answer was made with (a subset of its claims).
+  function claimsHeld() {
+    const wanted = claimsWanted() ?? modelClaims;
+    const have = last ? last.analysis.claims_threshold : undefined;
+    return typeof wanted === "number" && typeof have === "number" && wanted >= have;
+  }
 
   // The spans of the chosen sensitivity: those whose score reaches the model's threshold for
   // it. The server sent every span down to the most sensitive point, so changing the choice
-  // re-filters without analysing again.
+  // re-filters without analysing again. Claims likewise where the chosen claims threshold is
+  // at least the answer's; a lower one is asked for again (see the claims control below).
   function show() {
     if (!last) return;
     const { analysis, text, title } = last;
@@ -22,19 +41,37 @@
     const from = points[$("sensitivity").value];
     const spans =
       typeof from === "number" ? analysis.spans.filter((s) => s.score >= from) : analysis.spans;
+    const view = { ...analysis, spans };
+    const wanted = claimsWanted() ?? modelClaims;
+    const have = analysis.claims_threshold;
+    if (typeof wanted === "number" && (claimsHeld() || !last.body)) {
+      // a stored analysis cannot be asked again: it shows what it holds from `wanted` up
+      view.claims = analysis.claims.filter((c) => c.score >= wanted);
+      if (typeof have === "number") view.claims_threshold = Math.max(wanted, have);
+    }
     results.hidden = false;
-    window.propscope.render(results, { ...analysis, spans }, {
+    window.propscope.render(results, view, {
       text,
       techniques,
       idPrefix: "ps",
       title,
     });
     const n = spans.length;
+    const k = view.claims.length;
+    const claimsFrom = view.claims_threshold;
+    const cut = typeof claimsFrom === "number" ? ` (score ${claimsFrom}+)` : "";
     setStatus(
-      `Done: ${n} span${n === 1 ? "" : "s"}, ${analysis.claims.length} check-worthy claim` +
-        `${analysis.claims.length === 1 ? "" : "s"}.`,
+      `Done: ${n} span${n === 1 ? "" : "s"}, ${k} check-worthy claim${k === 1 ? "" : "s"}${cut}.`,
       "ok",
     );
+  }
+
+  // The model's own claims threshold, learnt from an answer to a request without one.
+  function learnModelClaims(threshold) {
+    if (typeof threshold !== "number") return;
+    modelClaims = threshold;
+    const option = $("claims-threshold").querySelector('option[value=""]');
+    if (option) option.textContent = `the model's default (score ${threshold} and up)`;
   }
 
   function setStatus(message, kind) {
@@ -43,7 +80,9 @@
   }
 
   function setBusy(busy) {
-    for (const b of document.querySelectorAll("form button, #file")) b.disabled = busy;
+    for (const b of document.querySelectorAll("form button, #file, #claims-threshold")) {
+      b.disabled = busy;
+    }
     document.body.setAttribute("aria-busy", String(busy));
   }
 
@@ -79,11 +118,16 @@
     setBusy(true);
     setStatus("Analysing…", "busy");
     try {
-      const analysis = await api("/api/v1/analyze", { ...body, sensitivity: "sensitive" });
+      const request = { ...body, sensitivity: "sensitive" };
+      const wanted = claimsWanted();
+      if (wanted !== null) request.claims_threshold = wanted;
+      const analysis = await api("/api/v1/analyze", request);
+      if (wanted === null) learnModelClaims(analysis.claims_threshold);
       last = {
         analysis,
         text: typeof analysis.text === "string" ? analysis.text : text,
         title: title || analysis.source || "",
+        body,
       };
       show();
     } catch (e) {
@@ -137,6 +181,15 @@
   }
 
   $("sensitivity").addEventListener("change", show);
+  // A claims threshold at or above the answer's re-filters its claims; a lower one (or the
+  // model's default, while it is not known) analyses the same input again with it. An answer
+  // without claims_threshold comes from a model that scores no claims: nothing to ask for.
+  $("claims-threshold").addEventListener("change", () => {
+    if (!last) return;
+    const scored = typeof last.analysis.claims_threshold === "number";
+    if (last.body && scored && !claimsHeld()) analyze(last.body, last.text, last.title);
+    else show();
+  });
 
   $("text-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -80,6 +80,38 @@
     return Number.isFinite(n) ? Math.round(n * 100) + "%" : "n/a";
   }
 
+  function score2(score) {
+    const n = Number(score);
+    return Number.isFinite(n) ? n.toFixed(2) : "n/a";
+  }
+
+  /* Indices of the claims, highest score first (ties: in text order). Each claim keeps its
+   * index, which its pieces in the text carry (data-claim). */
+  function rankedClaims(claims) {
+    const score = (c) => (Number.isFinite(Number(c.score)) ? Number(c.score) : -1);
+    return claims
+      .map((_, k) => k)
+      .sort((a, b) => score(claims[b]) - score(claims[a]) || claims[a].start - claims[b].start);
+  }
+
+  /* What a claim's score means, and the threshold that chose the claims where the analysis
+   * says which (claims_threshold): how many sentences reached it and how many did not. Empty
+   * where there is neither a claim nor a threshold (a model that scores no claims). */
+  function claimsNote(analysis, claims) {
+    const t = analysis.claims_threshold;
+    if (claims.length === 0 && typeof t !== "number") return "";
+    let note =
+      "Ranked by score: the probability that the sentence states a check-worthy fact " +
+      "(calibrated on CT24).";
+    const total = Array.isArray(analysis.sentences) ? analysis.sentences.length : 0;
+    if (typeof t === "number" && Number.isFinite(t)) {
+      note +=
+        ` Claims: sentences scoring at least ${Number(t.toFixed(4))}; ${claims.length} of ` +
+        `${total}, ${Math.max(0, total - claims.length)} below.`;
+    }
+    return note;
+  }
+
   function excerpt(s, max) {
     return s.length > max ? s.slice(0, max - 1) + "…" : s;
   }
@@ -418,18 +450,21 @@
       side.appendChild(chartBox);
     }
 
-    // --- claims: each a button that scrolls to the claim in the text ---
+    // --- claims, highest score first: each a button that scrolls to the claim in the text ---
     const claimsBox = el("section", { class: "ps-box ps-claims-box" });
     claimsBox.appendChild(
       el("h3", { class: "ps-heading" }, `Check-worthy claims (${claims.length})`),
     );
+    const note = claimsNote(analysis, claims);
+    if (note) claimsBox.appendChild(el("p", { class: "ps-claims-note" }, note));
     if (claims.length === 0) {
       claimsBox.appendChild(
         el("p", { class: "ps-empty" }, "No check-worthy claims (or this model does not score them)."),
       );
     } else {
       const list = el("ol", { class: "ps-claims" });
-      claims.forEach((c, k) => {
+      rankedClaims(claims).forEach((k) => {
+        const c = claims[k];
         const body = el("span", { class: "ps-claim-text ps-user-text" });
         const facts = (Array.isArray(c.facts) ? c.facts : [])
           .filter((f) => f.start >= c.start && f.end <= c.end && f.end > f.start)
@@ -449,7 +484,7 @@
           at = f.end;
         }
         appendText(body, slice(at, c.end));
-        const meta = el("span", { class: "ps-claim-meta" }, `score ${percent(c.score)}`);
+        const meta = el("span", { class: "ps-claim-meta" }, `score ${score2(c.score)}`);
         if (facts.length) meta.appendChild(document.createTextNode(` · ${facts.length} fact${facts.length === 1 ? "" : "s"}`));
         if (c.quoted) meta.appendChild(document.createTextNode(c.speaker ? ` · quoting ${c.speaker}` : " · in a quotation"));
         list.appendChild(
@@ -462,6 +497,7 @@
                 type: "button",
                 class: "ps-claim",
                 "data-claim": String(k),
+                "data-score": String(c.score),
                 "aria-controls": `${prefix}-text`,
               },
               body,

@@ -1,0 +1,26 @@
+"""Analyses record the claims threshold they were made with (issue #13).
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-30
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("analyses") as batch:
+        batch.add_column(sa.Column("claims_threshold", sa.Float))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("analyses") as batch:
+        batch.drop_column("claims_threshold")
