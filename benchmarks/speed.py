@@ -9,6 +9,11 @@
 * warm latency of ``analyze()`` on one 800-word article (median of 20);
 * ``propscope analyze FILE`` from a cold start (median of 3 processes) and its peak memory.
 
+``--claims REV`` instead compares, in one run (best of two rounds), pipe() with claims and facts
+under the model folder of git revision REV (0.3: the check-worthiness head on the detector's
+hidden states, which marks most sentences, and facts for each) and under this one (0.4: a
+claims encoder of its own, facts for the sentences it marks), and the detector alone.
+
 ``--runtimes`` instead compares, in one run, pipe() without facts under 0.2.0's runtime (windows
 of 128 tokens every 112, 4 per call, ONNX Runtime's default threads) and 0.3's (a window per
 line, one per call, on 1 and 2 threads), best of two rounds.
@@ -137,6 +142,50 @@ def compare_runtimes(model_dir: Path, texts: list[str]) -> dict[str, float]:
     return best
 
 
+def folder_at(rev: str, dest: Path) -> Path:
+    """The shipped model folder as it was at git revision ``rev``, runnable by this version
+    (its version range is widened; the files and their hashes are as they were)."""
+    sub = "src/propscope/models/default"
+    root = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run(
+        ["git", "-C", root, "archive", rev, sub], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    path = dest / sub
+    meta = json.loads((path / "meta.json").read_text())
+    meta["requires_propscope"] = ">=0"
+    (path / "meta.json").write_text(json.dumps(meta))
+    return path
+
+
+def compare_claims(model_dir: Path, rev: str, texts: list[str]) -> dict[str, float]:
+    from propscope.detector import DetectorModel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = DetectorModel.load(folder_at(rev, Path(tmp)))
+    new = DetectorModel.load(model_dir)
+    bare = DetectorModel.load(model_dir)
+    bare.claims_model, bare.claims_head, bare.claim_threshold = None, None, None
+    variants = {
+        f"{old.info.version} ({rev}): claims head + facts": Pipeline(old),
+        f"{new.info.version} (this): claims model + facts": Pipeline(new),
+        "detector alone (no claims, no facts)": Pipeline(bare, facts=False),
+    }
+    best: dict[str, float] = {}
+    for _round in range(2):
+        for name, nlp in variants.items():
+            best[name] = max(best.get(name, 0.0), bench_pipe(nlp, texts))
+    share = {}
+    for name, nlp in list(variants.items())[:2]:
+        got = list(nlp.pipe(texts))
+        share[name] = sum(len(a.claims) for a in got) / max(1, sum(len(a.sentences) for a in got))
+    for name, v in share.items():
+        best[f"share of sentences that are claims, {name.split(':')[0]}"] = v
+    return best
+
+
 def text_of_words(texts: list[str], n: int) -> str:
     out: list[str] = []
     for t in texts:
@@ -194,8 +243,19 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--runtimes", action="store_true", help="compare 0.2.0's and 0.3's runtimes")
+    ap.add_argument("--claims", metavar="REV", help="compare claims + facts with git REV's model")
     args = ap.parse_args()
     texts = [d.text for d in read_articles(args.data / "dev-articles").values()]
+    if args.claims:
+        from propscope.model import DEFAULT_MODEL_DIR
+
+        model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
+        got = compare_claims(model_dir, args.claims, texts)
+        print("| pipe() over PTC dev | words/s |")
+        print("|---|---|")
+        for name, v in got.items():
+            print(f"| {name} | {v:.1%} |" if name.startswith("share") else f"| {name} | {v:,.0f} |")
+        return
     if args.runtimes:
         from propscope.model import DEFAULT_MODEL_DIR
 

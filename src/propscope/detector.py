@@ -5,8 +5,10 @@ through the encoder) -> candidates (``decode_block``: runs of inside tokens, cla
 span classifier, some grown to their clause) -> spans with two calibrated probabilities
 (``calibrate``: that the text is a persuasion span, and that it uses its technique given that
 it is one; spans below the operating point's ``min_score`` left out); and per sentence its
-propaganda score (``decode.sentences``) and check-worthiness score (``claims.checkworthy``).
-One block is scored at a time and dropped (bounded memory).
+propaganda score (``decode.sentences``) and check-worthiness score: from the claims model
+(``claims/model.py``, a fine-tuned encoder of its own reading each sentence alone) where the
+folder has ``claims.onnx``, else from 0.3's head on the detector's hidden states
+(``claims.checkworthy``). One block is scored at a time and dropped (bounded memory).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from propscope.claims.checkworthy import claim_scores
+from propscope.claims.model import ClaimsModel
 from propscope.decode.sentences import sentence_score
 from propscope.decode.spans import (
     Candidate,
@@ -32,7 +35,7 @@ from propscope.infer.heads import MlpHead
 from propscope.infer.scores import BlockScorer, BlockScores, RuntimeSettings
 from propscope.infer.tokenize import TextTokenizer
 from propscope.model import DocScores
-from propscope.models.folder import ModelFolder
+from propscope.models.folder import CLAIMS_MODEL, ModelFolder
 from propscope.types import ModelInfo, Span
 
 
@@ -60,25 +63,37 @@ class DetectorModel:
         claims_head: MlpHead | None = None,
         claim_threshold: float | None = None,
         operating_points: Mapping[str, float] | None = None,
+        claims_model: ClaimsModel | None = None,
     ) -> None:
         self.info = info
         self.scorer = BlockScorer(encoder, tokenizer, runtime)
         self.cfg = decoder
         self.tc_head = tc_head
         self.labels = list(labels)
-        self.claims_head = claims_head
-        self.claim_threshold = claim_threshold if claims_head is not None else None
+        self.claims_model = claims_model  # preferred over claims_head when both are given
+        self.claims_head = claims_head if claims_model is None else None
+        has_claims = claims_head is not None or claims_model is not None
+        self.claim_threshold = claim_threshold if has_claims else None
         self.operating_points: Mapping[str, float] = dict(operating_points or {})
 
     @classmethod
     def from_folder(cls, folder: ModelFolder, encoder: Encoder | None = None) -> DetectorModel:
         """The folder's model, run by ``encoder`` (default: its ONNX file)."""
         meta = folder.meta
-        claims_head = folder.claims_head()
+        tokenizer = TextTokenizer(folder.file("tokenizer.json"))
+        claims_model = None
+        if folder.has_claims_model and meta.claims is not None:
+            claims_model = ClaimsModel(
+                folder.file(CLAIMS_MODEL),
+                tokenizer,
+                max_tokens=meta.claims.max_tokens,
+                platt=meta.claims.platt,
+            )
+        claims_head = None if claims_model is not None else folder.claims_head()
         return cls(
             ModelInfo(meta.name, meta.version),
             encoder or OnnxEncoder(folder.file("model.onnx")),
-            TextTokenizer(folder.file("tokenizer.json")),
+            tokenizer,
             meta.runtime,
             meta.decoder,
             folder.tc_head(),
@@ -86,6 +101,7 @@ class DetectorModel:
             claims_head,
             meta.claims.threshold if meta.claims is not None else None,
             meta.operating_points,
+            claims_model,
         )
 
     @classmethod
@@ -125,7 +141,10 @@ class DetectorModel:
                 got = claim_scores(self.claims_head, scores, [sentences[i] for i in mine])
                 for i, c in zip(mine, got, strict=True):
                     claims[i] = c
-        return DocScores(spans, sent_scores, claims if self.claims_head is not None else None)
+        if self.claims_model is not None:
+            claims = self.claims_model.probabilities([text[b:e] for b, e in sentences])
+        has_claims = self.claims_head is not None or self.claims_model is not None
+        return DocScores(spans, sent_scores, claims if has_claims else None)
 
     def detect(self, text: str) -> list[Span]:
         return self.process(text, []).spans

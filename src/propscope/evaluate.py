@@ -239,10 +239,17 @@ def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any
             Code.BAD_MODEL, f"model {model.info.name} has no check-worthiness head"
         )
     tp = fp = fn = 0
+    claims_model = getattr(model, "claims_model", None)
     with blas_single_thread():
-        for r in rows:
-            scores = model.process(r.text, [(0, len(r.text))]).claim_scores or []
-            pred = bool(scores) and scores[0] >= threshold
+        if claims_model is not None:  # the sentences alone, in batches, without the detector
+            all_scores = claims_model.probabilities([r.text for r in rows])
+        else:
+            all_scores = [
+                (model.process(r.text, [(0, len(r.text))]).claim_scores or [-1.0])[0]
+                for r in rows
+            ]
+        for r, score in zip(rows, all_scores, strict=True):
+            pred = score >= threshold
             tp += int(pred and r.label)
             fp += int(pred and not r.label)
             fn += int(r.label and not pred)

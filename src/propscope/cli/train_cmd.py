@@ -99,18 +99,51 @@ def export_cli(
 
 
 def train_claims_cli(
-    model: Annotated[Path, typer.Option("--model", help="Model folder to add the head to.")],
-    data: Annotated[Path, typer.Option("--data", help="CT24 check-worthiness folder.")],
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="The shared data folder (CT24, CLEF CheckThat!, ClaimBuster)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Run folder: log, checkpoints, scores.")],
+    layers: Annotated[int, typer.Option("--layers", help="Encoder layers kept (of 6).")] = 4,
+    epochs: Annotated[int, typer.Option("--epochs")] = 3,
+    lr: Annotated[float, typer.Option("--lr")] = 8e-5,
+    clef_neg: Annotated[
+        float, typer.Option("--clef-neg", help="Share of CLEF debate negatives per epoch.")
+    ] = 0.25,
     seed: Annotated[int, typer.Option("--seed")] = 13,
 ) -> None:
-    """Train the check-worthiness head on a model folder's (frozen) features, CT24 train; choose
-    its threshold on dev; write it into the folder (hashes and model card redone)."""
+    """Fine-tune the check-worthiness model on every labelled set (training/checkworthy.py);
+    each epoch's checkpoint and scores on the evaluation sets go into --out."""
     from propscope.training import require_train_extra
 
     require_train_extra()
-    from propscope.training.claims import train_claims
+    from propscope.training.checkworthy import train
 
-    train_claims(model, data, seed, log=lambda m: typer.echo(m, err=True))
+    train(
+        data,
+        out,
+        layers=layers,
+        epochs=epochs,
+        lr=lr,
+        clef_neg=clef_neg,
+        seed=seed,
+        log=lambda m: typer.echo(m, err=True),
+    )
+
+
+def ship_claims_cli(
+    runs: Annotated[list[Path], typer.Argument(help="Run folders of train-claims.")],
+    data: Annotated[Path, typer.Option("--data", help="The shared data folder.")],
+    model: Annotated[Path, typer.Option("--model", help="Model folder to write claims.onnx into.")],
+) -> None:
+    """Choose a checkpoint across data sets, calibrate it on CT24 dev, choose the threshold on
+    CT24 dev and CLEF 2020 tweets dev, and write it into the model folder (training/cw_ship.py)."""
+    from propscope.training import require_train_extra
+
+    require_train_extra()
+    from propscope.training.cw_ship import ship
+
+    ship(data, model, runs, log=lambda m: typer.echo(m, err=True))
 
 
 def fixture_cli(

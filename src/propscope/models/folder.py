@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from propscope.techniques import LABELS
 from propscope.version import __version__
 
 REQUIRED = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
-CLAIMS_HEAD = "claims_head.npz"
+CLAIMS_HEAD = "claims_head.npz"  # 0.3's check-worthiness head on the detector's hidden states
+CLAIMS_MODEL = "claims.onnx"  # 0.4's: a fine-tuned sentence encoder of its own
 # the propscope versions a folder written by this version runs with, unless it says otherwise
 DEFAULT_REQUIRES = ">=0.3,<0.4"
 
@@ -76,22 +77,36 @@ class ClaimsSettings:
     data: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
+    # the claims model (claims.onnx): its Platt calibration (a, b) and token limit per sentence
+    platt: tuple[float, float] = (1.0, 0.0)
+    max_tokens: int = 96
+    details: dict[str, Any] = field(default_factory=dict)  # training and selection, for the card
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"threshold": self.threshold, "data": self.data}
         out["metrics"] = self.metrics
         if self.seed is not None:
             out["seed"] = self.seed
+        if self.platt != (1.0, 0.0):
+            out["platt"] = list(self.platt)
+        if self.max_tokens != 96:
+            out["max_tokens"] = self.max_tokens
+        if self.details:
+            out["details"] = self.details
         return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ClaimsSettings:
         seed = d.get("seed")
+        a, b = d.get("platt", (1.0, 0.0))
         return cls(
             float(d.get("threshold", 0.5)),
             str(d.get("data", "")),
             dict(d.get("metrics", {})),
             None if seed is None else int(seed),
+            (float(a), float(b)),
+            int(d.get("max_tokens", 96)),
+            dict(d.get("details", {})),
         )
 
 
@@ -175,6 +190,10 @@ class ModelFolder:
     def has_claims_head(self) -> bool:
         return self.meta.claims is not None and (self.path / CLAIMS_HEAD).is_file()
 
+    @property
+    def has_claims_model(self) -> bool:
+        return self.meta.claims is not None and (self.path / CLAIMS_MODEL).is_file()
+
     def tc_head(self) -> MlpHead:
         return self._head("tc_head.npz")
 
@@ -240,8 +259,8 @@ class ModelFolder:
             elif src.resolve() != target.resolve():
                 shutil.copyfile(src, target)
         (out / "labels.json").write_text(json.dumps(list(meta.labels), indent=1) + "\n")
-        names = [n for n in (*REQUIRED, CLAIMS_HEAD) if (out / n).is_file()]
-        if CLAIMS_HEAD in names and meta.claims is None:
+        names = [n for n in (*REQUIRED, CLAIMS_HEAD, CLAIMS_MODEL) if (out / n).is_file()]
+        if (CLAIMS_HEAD in names or CLAIMS_MODEL in names) and meta.claims is None:
             meta = replace(meta, claims=ClaimsSettings())
         meta = replace(meta, sha256={n: sha256_of(out / n) for n in names})
         (out / "meta.json").write_text(json.dumps(meta.to_dict(), indent=2) + "\n")
@@ -249,14 +268,61 @@ class ModelFolder:
         return cls(out, meta)
 
     def update(
-        self, meta: ModelMeta | None = None, files: Mapping[str, FileSource] | None = None
+        self,
+        meta: ModelMeta | None = None,
+        files: Mapping[str, FileSource] | None = None,
+        remove: Sequence[str] = (),
     ) -> ModelFolder:
-        """Replace some files and/or the metadata; hashes and the model card are redone."""
+        """Replace some files, delete the optional ones named in ``remove``, and/or replace the
+        metadata; hashes and the model card are redone."""
+        for name in remove:
+            if name in REQUIRED:
+                raise ValueError(f"{name} is required in a model folder")
+            (self.path / name).unlink(missing_ok=True)
         return ModelFolder.write(self.path, meta or self.meta, files or {})
 
 
 def _fmt(x: Any) -> str:
     return f"{x:.4f}" if isinstance(x, float) else str(x)
+
+
+def claims_card(c: ClaimsSettings) -> list[str]:
+    """The model card's section on check-worthy claims."""
+    lines = ["", "## Check-worthy claims", "", f"Threshold {c.threshold}. {c.data}".rstrip()]
+    if c.platt != (1.0, 0.0):
+        a, b = c.platt
+        lines += [
+            "",
+            f"`claims.onnx` reads each sentence alone (at most {c.max_tokens} tokens); "
+            f"claims[].score = sigmoid({a} logit + {b}), the probability that the sentence is "
+            "check-worthy in CT24's sense.",
+        ]
+    if c.metrics:
+        with_map = any("map" in m for m in c.metrics.values())
+        head = "| set | precision | recall | F1 |" + (" MAP |" if with_map else "")
+        lines += ["", head, "|---|---|---|---|" + ("---|" if with_map else "")]
+        for split, m in c.metrics.items():
+            row = (
+                f"| {split} | {_fmt(m.get('precision'))} | {_fmt(m.get('recall'))} "
+                f"| {_fmt(m.get('f1'))} |"
+            )
+            lines.append(row + (f" {_fmt(m.get('map', '-'))} |" if with_map else ""))
+    rel = c.details.get("reliability")
+    if rel:
+        lines += [
+            "",
+            f"Reliability of the score on {rel['set']} (held out; ECE {_fmt(rel['ece'])}):",
+            "",
+            "| bin | sentences | mean score | observed |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {b['lo']:.1f}-{b['hi']:.1f} | {b['n']} | {_fmt(b['mean_predicted'])} "
+            f"| {_fmt(b['observed'])} |"
+            for b in rel["table"]
+            if b["n"]
+        ]
+    return lines
 
 
 def model_card(meta: ModelMeta) -> str:
@@ -367,15 +433,7 @@ def model_card(meta: ModelMeta) -> str:
         "technique score = softmax(logits / temperature).",
     ]
     if meta.claims is not None:
-        c = meta.claims
-        lines += ["", "## Check-worthy claims", "", f"Threshold {c.threshold}. {c.data}".rstrip()]
-        if c.metrics:
-            lines += ["", "| split | precision | recall | F1 |", "|---|---|---|---|"]
-            lines += [
-                f"| {split} | {_fmt(m.get('precision'))} | {_fmt(m.get('recall'))} "
-                f"| {_fmt(m.get('f1'))} |"
-                for split, m in c.metrics.items()
-            ]
+        lines += claims_card(meta.claims)
     lines += [
         "",
         "## Limits",

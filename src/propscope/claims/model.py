@@ -1,0 +1,78 @@
+"""The check-worthiness model: a small fine-tuned encoder (``claims.onnx``) that reads one
+sentence at a time and gives the probability that it states a check-worthy fact.
+
+Sentences are scored on their own (no surrounding text), as the training sets label them. The
+logit of the ONNX graph is calibrated by Platt scaling (``p = sigmoid(a * z + b)``, fitted on
+held-out sentences: ``training/cw_ship.py``), so ``claims[].score`` is a probability in the
+sense of the CT24 annotators: "a check-worthy factual claim".
+
+Each sentence goes through its own encoder call: int8 dynamic quantization scales a call's
+activations together, so in a batch a sentence's score would depend on the other sentences of
+the article (measured: one sentence per call costs no more than batches of similar length,
+since nothing is padded). ``threads`` calls run at once, each on one ONNX Runtime thread
+without spinning, as the detector's windows do (``infer/encoder.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from propscope.infer.encoder import default_threads
+from propscope.infer.tokenize import TextTokenizer
+
+
+class ClaimsModel:
+    def __init__(
+        self,
+        path: Path,
+        tokenizer: TextTokenizer,
+        *,
+        max_tokens: int = 96,
+        platt: tuple[float, float] = (1.0, 0.0),
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        self.platt = platt
+        self.threads = threads or default_threads()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def ids(self, text: str) -> list[int]:
+        """[CLS] + the text's first ``max_tokens - 2`` tokens + [SEP]."""
+        body, _ = self.tokenizer.encode(text)
+        t = self.tokenizer
+        return [t.cls_id, *body[: self.max_tokens - 2].tolist(), t.sep_id]
+
+    def _run(self, seq: list[int]) -> float:
+        ids = np.asarray([seq], dtype=np.int64)
+        (z,) = self.session.run(["logit"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        return float(np.asarray(z).reshape(-1)[0])
+
+    def logits(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """The uncalibrated logit of each text, in order."""
+        seqs = [self.ids(t) for t in texts]
+        if self.threads > 1 and len(seqs) > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="propscope-cw")
+            return np.asarray(list(self._pool.map(self._run, seqs)), dtype=np.float32)
+        return np.asarray([self._run(s) for s in seqs], dtype=np.float32)
+
+    def probabilities(self, texts: Sequence[str]) -> list[float]:
+        """The calibrated probability that each text is check-worthy."""
+        a, b = self.platt
+        z = np.clip(a * self.logits(texts).astype(np.float64) + b, -60.0, 60.0)
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
