@@ -241,6 +241,9 @@ class _Baseline:
     def detect(self, text: str) -> list[Span]:
         raise NotImplementedError
 
+    def claim_scores(self, sentences: Sequence[str]) -> list[float] | None:
+        return None
+
     def process(
         self,
         text: str,

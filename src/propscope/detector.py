@@ -146,6 +146,15 @@ class DetectorModel:
         has_claims = self.claims_head is not None or self.claims_model is not None
         return DocScores(spans, sent_scores, claims if has_claims else None)
 
+    def claim_scores(self, sentences: Sequence[str]) -> list[float] | None:
+        """The claims model on each text (in parallel), else 0.3's head on each text's own
+        encoder pass; None without either."""
+        if self.claims_model is not None:
+            return self.claims_model.probabilities(sentences)
+        if self.claims_head is None:
+            return None
+        return [(self.process(t, [(0, len(t))]).claim_scores or [0.0])[0] for t in sentences]
+
     def detect(self, text: str) -> list[Span]:
         return self.process(text, []).spans
 

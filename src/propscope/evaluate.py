@@ -239,15 +239,8 @@ def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any
             Code.BAD_MODEL, f"model {model.info.name} has no check-worthiness head"
         )
     tp = fp = fn = 0
-    claims_model = getattr(model, "claims_model", None)
     with blas_single_thread():
-        if claims_model is not None:  # the sentences alone, in batches, without the detector
-            all_scores = claims_model.probabilities([r.text for r in rows])
-        else:
-            all_scores = [
-                (model.process(r.text, [(0, len(r.text))]).claim_scores or [-1.0])[0]
-                for r in rows
-            ]
+        all_scores = model.claim_scores([r.text for r in rows]) or [-1.0] * len(rows)
         for r, score in zip(rows, all_scores, strict=True):
             pred = score >= threshold
             tp += int(pred and r.label)

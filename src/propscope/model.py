@@ -1,7 +1,8 @@
 """The model protocol: everything the pipeline, evaluation and the commands ask of a model.
 
 A model turns a text into scores: technique spans, a propaganda score per sentence and, where it
-has a check-worthiness head, a claim score per sentence (``process``). The trained detector
+scores check-worthiness, a claim score per sentence (``process``; ``claim_scores`` for
+sentences on their own). The trained detector
 (``propscope.detector.DetectorModel``) and the built-in baselines (``propscope.baseline``)
 implement it; nothing probes a model for optional attributes.
 """
@@ -57,6 +58,11 @@ class Model(Protocol):
     ) -> DocScores:
         """Spans of ``text`` (offsets into it) and the scores of the given sentences; spans
         with a score below ``min_score`` are left out (None: the model's default)."""
+        ...
+
+    def claim_scores(self, sentences: Sequence[str]) -> list[float] | None:
+        """The check-worthiness score of each text, read as one sentence on its own; None
+        where the model scores no claims."""
         ...
 
     def detect(self, text: str) -> list[Span]:

@@ -104,9 +104,9 @@ def train_claims_cli(
         typer.Option("--data", help="The shared data folder (CT24, CLEF CheckThat!, ClaimBuster)."),
     ],
     out: Annotated[Path, typer.Option("--out", help="Run folder: log, checkpoints, scores.")],
-    layers: Annotated[int, typer.Option("--layers", help="Encoder layers kept (of 6).")] = 4,
-    epochs: Annotated[int, typer.Option("--epochs")] = 3,
-    lr: Annotated[float, typer.Option("--lr")] = 8e-5,
+    layers: Annotated[int, typer.Option("--layers", help="Encoder layers kept (of 6).")] = 2,
+    epochs: Annotated[int, typer.Option("--epochs")] = 2,
+    lr: Annotated[float, typer.Option("--lr")] = 1e-4,
     clef_neg: Annotated[
         float, typer.Option("--clef-neg", help="Share of CLEF debate negatives per epoch.")
     ] = 0.25,
@@ -135,15 +135,19 @@ def ship_claims_cli(
     runs: Annotated[list[Path], typer.Argument(help="Run folders of train-claims.")],
     data: Annotated[Path, typer.Option("--data", help="The shared data folder.")],
     model: Annotated[Path, typer.Option("--model", help="Model folder to write claims.onnx into.")],
+    version: Annotated[
+        str | None, typer.Option("--version", help="The folder's new model version.")
+    ] = None,
 ) -> None:
     """Choose a checkpoint across data sets, calibrate it on CT24 dev, choose the threshold on
-    CT24 dev and CLEF 2020 tweets dev, and write it into the model folder (training/cw_ship.py)."""
+    CT24 dev, dev-test and CLEF 2020 tweets dev; write it into the model folder as claims.onnx
+    (training/cw_ship.py)."""
     from propscope.training import require_train_extra
 
     require_train_extra()
     from propscope.training.cw_ship import ship
 
-    ship(data, model, runs, log=lambda m: typer.echo(m, err=True))
+    ship(data, model, runs, log=lambda m: typer.echo(m, err=True), version=version)
 
 
 def fixture_cli(

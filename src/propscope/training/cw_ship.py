@@ -35,7 +35,13 @@ import numpy as np
 from propscope.claims.model import ClaimsModel
 from propscope.corpus.checkworthy import CwSentence, load_all
 from propscope.infer.tokenize import TextTokenizer
-from propscope.models.folder import CLAIMS_HEAD, CLAIMS_MODEL, ClaimsSettings, ModelFolder
+from propscope.models.folder import (
+    CLAIMS_HEAD,
+    CLAIMS_MODEL,
+    DEFAULT_REQUIRES,
+    ClaimsSettings,
+    ModelFolder,
+)
 from propscope.training.cw_select import (
     best_threshold,
     ece,
@@ -121,7 +127,15 @@ def report(
     return out
 
 
-def ship(data: Path, folder_path: Path, runs: list[Path], log: Any = print) -> dict[str, Any]:
+def ship(
+    data: Path,
+    folder_path: Path,
+    runs: list[Path],
+    log: Any = print,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """``version``: the folder's new model version (it then requires this propscope's minor
+    version: a claims model needs the runtime that reads claims.onnx)."""
     from propscope.training.cw_export import export
 
     d = load_all(data)
@@ -178,9 +192,10 @@ def ship(data: Path, folder_path: Path, runs: list[Path], log: Any = print) -> d
             max_tokens=int(config["max_tokens"]),
             details=details,
         )
-        folder.update(
-            replace(folder.meta, claims=claims), {CLAIMS_MODEL: onnx}, remove=[CLAIMS_HEAD]
-        )
+        meta = replace(folder.meta, claims=claims)
+        if version is not None:
+            meta = replace(meta, version=version, requires=DEFAULT_REQUIRES)
+        folder.update(meta, {CLAIMS_MODEL: onnx}, remove=[CLAIMS_HEAD])
     return {"threshold": th, "platt": [a, b], "metrics": metrics, "reliability": calib}
 
 
@@ -188,9 +203,10 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--version", default=None, help="new model version")
     p.add_argument("runs", type=Path, nargs="+")
     a = p.parse_args()
-    ship(a.data, a.model, a.runs)
+    ship(a.data, a.model, a.runs, version=a.version)
 
 
 if __name__ == "__main__":
