@@ -196,3 +196,156 @@ def test_long_symbol_runs_are_bounded(run: str) -> None:
     facts = extract_facts(text)
     assert time.perf_counter() - t0 < 5.0
     assert ("quantity", "40") in {(f.kind, text[f.start : f.end]) for f in facts}
+
+
+# --- corrections of the small model (rules 1-11 of the module docstring) ----------------
+# Each sentence below is one where en_core_web_sm errs as described; the test fails when the
+# rule that corrects it is taken out.
+
+
+def test_rule_1_possessive_and_punctuation_are_cut_from_names() -> None:
+    text = "Pro-lifers have taken to social media to use Planned Parenthood's own hashtag."
+    assert texts(text, "organization") == ["Planned Parenthood"]  # the model: "...Parenthood's"
+    text = "— Donald J. Trump (@realDonaldTrump) January 16, 2019"
+    assert texts(text, "person") == ["Donald J. Trump"]  # the model: "— Donald J. Trump"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("We need a New Democratic Party that will fight against intolerance.", "organization"),
+        ("As you can see, third-party candidates don’t tend to win that much support.", "place"),
+        ("COVID cases rose sharply in the state.", "person"),
+        ("Covid-19 has killed 200,000 Americans.", "organization"),
+        ("India’s right-wing is well entrenched, as is its Islamophobia.", "organization"),
+        ("Most State of the Union addresses have a very short shelf life.", "organization"),
+        ("He delivered the State of the Union in writing.", "place"),
+    ],
+)
+def test_rule_2_no_particular_entity_is_no_name(text: str, kind: str) -> None:
+    # an indefinite name, "n’t" as a place, a disease, an -ism, "State of the Union"
+    assert texts(text, kind) == []
+
+
+def test_rule_3_head_nouns_give_the_kind() -> None:
+    text = "A fire at the Riverside library on Friday destroyed 3,000 books."
+    assert texts(text, "organization") == ["Riverside library"]  # the model: person Riverside
+    assert texts(text, "person") == []
+    text = "She studied at the Lincoln school in Springfield."
+    assert texts(text, "organization") == ["Lincoln school"]
+    text = "Crowds are seen at the Shinagawa station in Tokyo."
+    assert texts(text, "place") == ["Shinagawa station", "Tokyo"]
+    text = "He roared before the crowd marched several miles to the National Mall."
+    assert texts(text, "place") == ["the National Mall"]  # the model: organization
+    # a head noun wins over a title: not the person "Department"
+    text = "The Justice Department sued the company."
+    assert texts(text, "organization") == ["The Justice Department"]
+    assert texts(text, "person") == []
+
+
+def test_rule_3_a_place_before_a_lower_case_noun_stays_a_place() -> None:
+    text = "Officials said a Texas school district closed."
+    assert texts(text, "place") == ["Texas"]
+    assert texts(text, "organization") == []
+
+
+def test_rule_4_titles_make_people_and_are_cut_off() -> None:
+    text = "Sheriff Israel resigned after the shooting."
+    assert texts(text, "person") == ["Israel"]  # the model: the place Israel
+    assert texts(text, "place") == []
+    first = "Dr. Ezike spoke first."
+    text = first + " Their visit was supervised by Ezike."
+    start = len(first) + 1
+    assert texts(text, "person", start) == ["Ezike"]  # the model: organisation Ezike
+    assert texts(text, "organization", start) == []
+    # without a title anywhere in the text the model's kind stands
+    assert texts("Their visit was supervised by Ezike.", "organization") == ["Ezike"]
+    text = "Ayatollah Ali Khamenei spoke on Friday."
+    assert texts(text, "person") == ["Ali Khamenei"]  # the model: "Ayatollah Ali Khamenei"
+    text = "Atty. Gen. Barr spoke on Friday."
+    assert texts(text, "person") == ["Barr"]  # the model also calls "Atty" a person
+    text = "Pope Francis spoke on Friday."
+    assert texts(text, "person") == ["Pope Francis"]  # a papal title is part of the name
+
+
+def test_rule_5_known_names() -> None:
+    text = "Twitter suspended the account."
+    assert texts(text, "organization") == ["Twitter"]  # the model: a person
+    assert texts(text, "person") == []
+    text = "Buttigieg said he would win Iowa."
+    assert texts(text, "person") == ["Buttigieg"]  # the model: an organisation
+    assert texts(text, "organization") == []
+    text = "Still, it's unclear how much Trump’s proposal would actually boost federal dollars."
+    assert texts(text, "person") == ["Trump"]
+    assert texts(text, "organization") == []
+
+
+def test_rule_6_the_same_person_named_in_the_region() -> None:
+    text = "Roger Stone's lawyer said Stone would appeal."
+    assert texts(text, "person") == ["Roger Stone", "Stone"]  # the model: organisation Stone
+    assert texts(text, "organization") == []
+
+
+def test_rule_7_capitalised_common_words_are_no_names() -> None:
+    assert texts("Groups of protesters gathered outside.", "organization") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("The 69-year-old governor will launch his bid in Seattle.", "69-year-old"),
+        ("The governor, who is 45 years old, will launch his bid.", "45 years old"),
+    ],
+)
+def test_rule_8_ages_are_quantities(text: str, age: str) -> None:
+    assert texts(text, "date") == []
+    assert texts(text, "quantity") == [age]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Overnight, the storm killed 12 people.",
+        "The storm hit the city overnight, killing 12.",
+        "It hasn't seen growth like this for decades.",
+        "Get daily updates on the pandemic.",
+        "“It will collapse any minute,” she said.",
+        "Documents from the early days of New York record complaints.",
+        "Prices have risen in recent years.",
+        "Billions of dollars are smuggled every year.",
+    ],
+)
+def test_rule_9_vague_time_is_no_date(text: str) -> None:
+    assert texts(text, "date") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Illegal immigrants who stay more than a year must return.", "more than a year"),
+        ("The war, now in its fifth year, goes on.", "its fifth year"),
+        ("He returned the day after Christmas.", "the day after Christmas"),
+        ("Turnout was high on Election Day.", "Election Day"),
+        ("Sales fell this week.", "this week"),
+    ],
+)
+def test_rule_9_anchored_dates_stay(text: str, date: str) -> None:
+    assert texts(text, "date") == [date]
+
+
+def test_rule_10_one_of_is_no_count() -> None:
+    text = "We can’t let one of our radical left friends come in here."
+    assert texts(text, "quantity") == []
+    assert texts("All of it was on one server at her home.", "quantity") == ["one"]
+
+
+def test_rule_11_a_number_glued_to_a_word_is_a_name() -> None:
+    text = "DeBartolo, the former owner of the 49ers, was pardoned."
+    assert texts(text, "quantity") == []
+    assert texts("The route is 5km long.", "quantity") == ["5km"]
+
+
+def test_quantities_inside_names_are_dropped() -> None:
+    text = "Schecter connected with the Sixteen Thirty Fund and its donors."
+    assert texts(text, "organization") == ["the Sixteen Thirty Fund"]
+    assert texts(text, "quantity") == []

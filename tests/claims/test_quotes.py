@@ -169,3 +169,84 @@ def test_offsets_are_valid_for_any_text(text: str) -> None:
         if q.speaker_start is not None:
             assert q.speaker_end is not None and 0 <= q.speaker_start < q.speaker_end <= len(text)
         assert quote_of(quotes, q.start, q.end) is not None
+
+
+# --- straight quotes paired by structure, not by order ------------------------------------
+
+
+def test_a_stray_inch_mark_does_not_flip_the_pairs_after_it() -> None:
+    text = 'He is 5\'11" tall and said "we will win" on Monday. "It is over," she added.'
+    assert show(text) == [
+        ("quoted", "we will win", None),
+        ("quoted", "It is over", "she"),
+    ]
+
+
+def test_an_inch_mark_inside_a_quotation_does_not_close_it() -> None:
+    text = '"He is 5\'11" tall," she said. "We will win," he added.'
+    assert show(text) == [
+        ("quoted", "He is 5'11\" tall", "she"),
+        ("quoted", "We will win", "he"),
+    ]
+
+
+def test_feet_and_inches_before_punctuation_are_no_quote_mark() -> None:
+    text = '"He stood 6\'2", taller than all," she said.'
+    assert show(text) == [("quoted", "He stood 6'2\", taller than all", "she")]
+
+
+def test_a_mark_between_letters_neither_opens_nor_closes() -> None:
+    assert show('"Don"t do it," she said.') == [("quoted", 'Don"t do it', "she")]
+
+
+def test_a_mark_after_sentence_punctuation_closes() -> None:
+    text = 'He said "no."Then he left "early" today.'
+    assert [q for _, q, _ in show(text)] == ["no.", "early"]
+
+
+def test_an_unclosed_quote_does_not_swallow_a_later_quotation() -> None:
+    text = 'She called it "a disaster and left. Later Smith said "we will win" to the crowd.'
+    assert show(text) == [
+        ("quoted", "a disaster and left. Later Smith said", None),
+        ("quoted", "we will win", "Smith"),
+    ]
+
+
+def test_stray_marks_between_quotations_are_ignored() -> None:
+    # a mark with a space on both sides can neither open nor close
+    assert show('a " b " c "real quote" d.') == [("quoted", "real quote", None)]
+    # a closing mark with nothing open is ignored; the pair after it stands
+    assert show('The sign read 42" and then "fine" again.') == [("quoted", "fine", None)]
+    # a mark right after sentence punctuation closes, so with nothing open it is stray
+    text = 'The sign said no."Then he "left" today.'
+    assert [q for k, q, _ in show(text) if k == "quoted"] == ["left"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ('He said:"hello" and left.', ["hello"]),
+        ('("Quoted") and "another".', ["Quoted", "another"]),
+        ('The "so-called" plan and the "new" one.', ["so-called", "new"]),
+        ('It was "great"! And "fine"?', ["great", "fine"]),
+    ],
+)
+def test_straight_quotes_open_and_close_by_their_surroundings(text: str, quotes: list[str]) -> None:
+    assert [q for _, q, _ in show(text)] == quotes
+
+
+def test_unclosed_curly_and_single_quotes_do_not_shift_later_pairs() -> None:
+    text = "“Unclosed curly and then “a real one,” she said."
+    assert show(text) == [
+        ("quoted", "Unclosed curly and then", None),
+        ("quoted", "a real one", "she"),
+    ]
+    assert show("She said 'maybe and then 'yes' loudly.") == [("quoted", "yes", "She")]
+
+
+def test_a_straight_quotation_never_crosses_a_paragraph_break() -> None:
+    text = 'He said "one thing\nand two" more. "Three," she said.'
+    assert show(text) == [
+        ("quoted", "one thing", "He"),
+        ("quoted", "Three", "she"),
+    ]

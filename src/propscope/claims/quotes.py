@@ -5,9 +5,18 @@ Two kinds of :class:`Quote` are found:
 * ``"quoted"``: the text inside quotation marks: straight ``"..."``, curly ``“...”`` and
   ``„...“``, guillemets ``«...»``, and single ``‘...’`` / ``'...'`` where they clearly are
   quotation marks (an opening mark after a space or an opening bracket, a closing mark not
-  followed by a letter; so the apostrophes in ``don't`` or ``’90s`` never count). An unclosed
-  double quotation runs to the end of its paragraph (line), never further; an unclosed single
-  one is dropped.
+  followed by a letter; so the apostrophes in ``don't`` or ``’90s`` never count).
+
+  Marks are paired by structure, not by order: a straight ``"`` opens where it follows a
+  space, the paragraph's start, an opening bracket or punctuation and precedes a non-space,
+  and closes where it follows a non-space and precedes a space, punctuation or the end; a
+  ``"`` after a number that marks inches (``a 12" pizza``, ``5'11"``) is no quotation mark. A
+  closing mark closes the nearest opening mark before it; one that finds none (a stray mark)
+  is ignored, and an opening mark that meets a new opening mark before any closing one is left
+  unclosed. So an inch mark or an unclosed quotation early in a paragraph never shifts the
+  pairs after it. An unclosed double quotation runs to the next opening mark of its kind or
+  to the end of its paragraph (line), never further; an unclosed single one is dropped.
+  Quotations never cross a paragraph break.
 * ``"reported"``: the reported clause of ``X said (that) ...`` up to the end of the sentence,
   ``..., X said.`` / ``..., said X.`` from the start of the sentence, and
   ``According to X, ...`` / ``..., according to X.``.
@@ -43,6 +52,11 @@ _THAT = re.compile(r"(?:\s+(?!that\b)[\w’'.-]+){0,5}?\s*(?:\bthat\b|:)\s*|\s*,
 _SENTENCE_END = ".!?…\"”’' \t"
 _LETTERS = re.compile(r"[A-Za-z]+")
 _ELISIONS = ("em", "n", "tis", "twas", "cause", "til", "bout")
+# what a straight " may open after (besides a space) and close before (besides a space)
+_OPEN_AFTER = "([{<—–/:;,“‘'"
+_CLOSE_BEFORE = ".,;:!?)]}>…—–-'’”"
+_END_PUNCT = ".,;!?…"  # a " right after these closes, whatever follows ('"no."Then')
+_FEET_INCHES = re.compile(r"""\d['’]\d{1,2}"\Z""")
 
 
 @dataclass(frozen=True)
@@ -100,15 +114,15 @@ def speaker_of(q: Quote | None, text: str) -> str | None:
 def _marked(text: str, pa: int, pb: int) -> list[tuple[int, int, int, int]]:
     """(content_start, content_end, open_mark, after_close_mark) for each quotation in the
     paragraph [pa, pb); after_close_mark is -1 for an unclosed quotation."""
-    spans: list[tuple[int, int]] = []  # (open, close or -1)
+    spans: list[tuple[int, int, int]] = []  # (open, close or -1, content end)
     spans += _pairs(text, pa, pb, '"', '"', directional=False, closed_only=False)
     spans += _pairs(text, pa, pb, "“„‟", "”“", directional=True, closed_only=False)
     spans += _pairs(text, pa, pb, "«", "»", directional=True, closed_only=False)
     spans += _pairs(text, pa, pb, "‘", "’", directional=True, closed_only=True)
     spans += _pairs(text, pa, pb, "'", "'", directional=False, closed_only=True)
     out = []
-    for o, c in spans:
-        a, b = o + 1, (c if c >= 0 else pb)
+    for o, c, e in spans:
+        a, b = o + 1, e
         while a < b and text[a] in _EDGE:
             a += 1
         while b > a and (text[b - 1] in _EDGE or text[b - 1].isspace()):
@@ -120,10 +134,15 @@ def _marked(text: str, pa: int, pb: int) -> list[tuple[int, int, int, int]]:
 
 def _pairs(
     text: str, pa: int, pb: int, openers: str, closers: str, *, directional: bool, closed_only: bool
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, int]]:
+    """(open, close, content end) for each quotation of one family of marks in the paragraph
+    ``[pa, pb)``. Each mark is judged by what stands around it (see :func:`_can_open`); a
+    closing mark closes the nearest opening mark before it, and a mark that can only open
+    while one is pending leaves that one unclosed: its content then ends at the new mark (or
+    at the paragraph's end), and a stray or unclosed mark never shifts the pairs after it.
+    ``close`` is -1 for an unclosed quotation (kept only where not ``closed_only``)."""
     marks = set(openers) | set(closers)
-    single = "'" in marks or "‘" in marks
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, int]] = []
     pending = -1
     for i in range(pa, pb):
         ch = text[i]
@@ -131,32 +150,63 @@ def _pairs(
             continue
         prev = text[i - 1] if i > pa else " "
         nxt = text[i + 1] if i + 1 < pb else " "
-        if pending < 0:
-            # curly marks say which way they face; a straight one opens after a non-letter
-            can_open = ch in openers if directional else not prev.isalnum() and not nxt.isspace()
-            if single:
-                can_open = (
-                    can_open
-                    and not prev.isalnum()
-                    and nxt.isalpha()
-                    and not _is_elision(text, i + 1, pb)
-                )
-            if can_open:
-                pending = i
-        else:
-            opener = text[pending]
-            if directional and (ch not in closers or (opener == "“" and ch == "“")):
-                continue
-            if single and (prev.isspace() or nxt.isalnum()):
-                continue  # an apostrophe (don't, rock 'n' roll) or a new opening mark
-            if ch == '"' and prev.isspace() and not nxt.isspace() and i + 1 < pb:
-                # `"a "b"`: a mark that looks like an opener closes nothing; keep the first
-                continue
-            out.append((pending, i))
+        if ch == '"' and _is_inch(text, i, pa, pb):
+            continue
+        can_open, can_close = _can_open_close(text, i, pb, ch, prev, nxt, openers, closers)
+        if directional and pending >= 0 and text[pending] == "“" and ch == "“":
+            can_close = False  # English “ opens; only German „ is closed by “
+        if pending >= 0 and can_close:
+            out.append((pending, i, i))
             pending = -1
+        elif can_open:
+            if pending >= 0 and not closed_only:
+                out.append((pending, -1, i))
+            pending = i
     if pending >= 0 and not closed_only:
-        out.append((pending, -1))
+        out.append((pending, -1, pb))
     return out
+
+
+def _can_open_close(
+    text: str, i: int, pb: int, ch: str, prev: str, nxt: str, openers: str, closers: str
+) -> tuple[bool, bool]:
+    """Whether the mark at ``i`` can open and whether it can close a quotation.
+
+    Straight double quotes (``"``) face no way, so their surroundings decide: one opens after
+    a space, the paragraph's start, an opening bracket, a dash, a colon or comma and before a
+    non-space; one closes after a non-space and before a space, the end or punctuation, or
+    right after sentence punctuation (``"no."Then``). A mark between two letters (``Don"t``)
+    does neither.
+    Single quotes also must not be apostrophes: one opens before a letter and after a
+    non-letter (not an elision such as ``'em``), one closes after a non-space and not before a
+    letter or digit. Curly marks and guillemets say which way they face."""
+    if ch in "'‘’":
+        can_open = (
+            ch in openers
+            and not prev.isalnum()
+            and nxt.isalpha()
+            and not _is_elision(text, i + 1, pb)
+        )
+        can_close = ch in closers and not prev.isspace() and not nxt.isalnum()
+        return can_open, can_close
+    if ch != '"':
+        return ch in openers, ch in closers
+    can_open = (prev.isspace() or prev in _OPEN_AFTER) and not nxt.isspace() and i + 1 < pb
+    can_close = not prev.isspace() and (
+        nxt.isspace() or nxt in _CLOSE_BEFORE or prev in _END_PUNCT or i + 1 >= pb
+    )
+    return can_open, can_close
+
+
+def _is_inch(text: str, i: int, pa: int, pb: int) -> bool:
+    """A ``"`` after a number that marks inches (``a 12" pizza``, ``5'11"``), not a quote."""
+    if i == pa or not text[i - 1].isdigit():
+        return False
+    if _FEET_INCHES.search(text, max(pa, i - 6), i + 1):
+        return True
+    nxt = text[i + 1] if i + 1 < pb else ""
+    after = text[i + 2] if i + 2 < pb else ""
+    return nxt.isalpha() or nxt in "-x×" or (nxt == " " and (after.islower() or after.isdigit()))
 
 
 def _is_elision(text: str, start: int, end: int) -> bool:
