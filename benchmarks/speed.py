@@ -9,10 +9,11 @@
 * warm latency of ``analyze()`` on one 800-word article (median of 20);
 * ``propscope analyze FILE`` from a cold start (median of 3 processes) and its peak memory.
 
-``--claims REV`` instead compares, in one run (best of two rounds), pipe() with claims and facts
-under the model folder of git revision REV (0.3: the check-worthiness head on the detector's
-hidden states, which marks most sentences, and facts for each) and under this one (0.4: a
-claims encoder of its own, facts for the sentences it marks), and the detector alone.
+``--claims REV`` instead compares, in one run, pipe() with claims and facts as git revision REV
+had it (its code and its model, checked out in a temporary worktree: 0.3's check-worthiness
+head on the detector's hidden states, which marked most sentences, and facts for each) and as
+this tree has it (0.4: a claims encoder of its own, facts for the sentences it marks),
+alternately in fresh processes, best of three each; and this tree's detector alone.
 
 ``--runtimes`` instead compares, in one run, pipe() without facts under 0.2.0's runtime (windows
 of 128 tokens every 112, 4 per call, ONNX Runtime's default threads) and 0.3's (a window per
@@ -142,48 +143,79 @@ def compare_runtimes(model_dir: Path, texts: list[str]) -> dict[str, float]:
     return best
 
 
-def folder_at(rev: str, dest: Path) -> Path:
-    """The shipped model folder as it was at git revision ``rev``, runnable by this version
-    (its version range is widened; the files and their hashes are as they were)."""
-    sub = "src/propscope/models/default"
-    root = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    archive = subprocess.run(
-        ["git", "-C", root, "archive", rev, sub], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    path = dest / sub
-    meta = json.loads((path / "meta.json").read_text())
-    meta["requires_propscope"] = ">=0"
-    (path / "meta.json").write_text(json.dumps(meta))
-    return path
+# words/s of pipe() over the PTC dev articles, and the share of sentences that are claims, for
+# the propscope whose source is at SRC (its own shipped model); run in a fresh process each time
+_PIPE_AT = """
+import sys, time
+sys.path.insert(0, SRC)
+import propscope
+from pathlib import Path
+from propscope.corpus.ptc import read_articles
+assert propscope.__file__.startswith(SRC), propscope.__file__
+texts = [d.text for d in read_articles(Path(DATA) / "dev-articles").values()]
+nlp = propscope.load()
+nlp.analyze(texts[0])
+t0 = time.perf_counter()
+got = list(nlp.pipe(texts))
+wps = sum(len(t.split()) for t in texts) / (time.perf_counter() - t0)
+share = sum(len(a.claims) for a in got) / max(1, sum(len(a.sentences) for a in got))
+print(wps, share, nlp.info.version)
+"""
 
 
-def compare_claims(model_dir: Path, rev: str, texts: list[str]) -> dict[str, float]:
-    from propscope.detector import DetectorModel
+def pipe_at(src: Path, data: Path) -> tuple[float, float, str]:
+    code = f"SRC = {str(src)!r}\nDATA = {str(data)!r}\n" + _PIPE_AT
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    wps, share, version = out.stdout.split()
+    return float(wps), float(share), version
 
+
+def compare_claims(rev: str, data: Path, rounds: int = 3) -> dict[str, float]:
+    """pipe() with claims and facts as git revision ``rev`` had it (its code and its model, from
+    a temporary worktree) and as this working tree has it, alternately in fresh processes,
+    best of ``rounds``; and this tree's detector alone."""
+    root = Path(
+        subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        old = DetectorModel.load(folder_at(rev, Path(tmp)))
-    new = DetectorModel.load(model_dir)
-    bare = DetectorModel.load(model_dir)
+        old = Path(tmp) / "old"
+        subprocess.run(
+            ["git", "-C", str(root), "worktree", "add", "--detach", str(old), rev],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            best: dict[str, tuple[float, float, str]] = {}
+            for _round in range(rounds):
+                for name, src in (("then", old / "src"), ("now", root / "src")):
+                    got = pipe_at(src, data)
+                    if name not in best or got[0] > best[name][0]:
+                        best[name] = got
+        finally:
+            subprocess.run(
+                ["git", "-C", str(root), "worktree", "remove", "--force", str(old)],
+                check=True,
+                capture_output=True,
+            )
+    from propscope.detector import DetectorModel
+    from propscope.model import DEFAULT_MODEL_DIR
+
+    texts = [d.text for d in read_articles(data / "dev-articles").values()]
+    bare = DetectorModel.load(DEFAULT_MODEL_DIR)
     bare.claims_model, bare.claims_head, bare.claim_threshold = None, None, None
-    variants = {
-        f"{old.info.version} ({rev}): claims head + facts": Pipeline(old),
-        f"{new.info.version} (this): claims model + facts": Pipeline(new),
-        "detector alone (no claims, no facts)": Pipeline(bare, facts=False),
+    then, now = best["then"], best["now"]
+    return {
+        f"{then[2]} ({rev}): claims + facts, words/s": then[0],
+        f"{now[2]} (this tree): claims + facts, words/s": now[0],
+        "ratio (this / then)": now[0] / then[0],
+        "this tree's detector alone (no claims, no facts), words/s": bench_pipe(
+            Pipeline(bare, facts=False), texts
+        ),
+        f"share of sentences that are claims, {then[2]}": then[1],
+        f"share of sentences that are claims, {now[2]}": now[1],
     }
-    best: dict[str, float] = {}
-    for _round in range(2):
-        for name, nlp in variants.items():
-            best[name] = max(best.get(name, 0.0), bench_pipe(nlp, texts))
-    share = {}
-    for name, nlp in list(variants.items())[:2]:
-        got = list(nlp.pipe(texts))
-        share[name] = sum(len(a.claims) for a in got) / max(1, sum(len(a.sentences) for a in got))
-    for name, v in share.items():
-        best[f"share of sentences that are claims, {name.split(':')[0]}"] = v
-    return best
 
 
 def text_of_words(texts: list[str], n: int) -> str:
@@ -247,14 +279,12 @@ def main() -> None:
     args = ap.parse_args()
     texts = [d.text for d in read_articles(args.data / "dev-articles").values()]
     if args.claims:
-        from propscope.model import DEFAULT_MODEL_DIR
-
-        model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
-        got = compare_claims(model_dir, args.claims, texts)
-        print("| pipe() over PTC dev | words/s |")
+        got = compare_claims(args.claims, args.data)
+        print("| pipe() over the PTC dev articles | value |")
         print("|---|---|")
         for name, v in got.items():
-            print(f"| {name} | {v:.1%} |" if name.startswith("share") else f"| {name} | {v:,.0f} |")
+            cell = f"{v:.1%}" if name.startswith("share") else f"{v:,.0f}"
+            print(f"| {name} | {v:.3f} |" if name.startswith("ratio") else f"| {name} | {cell} |")
         return
     if args.runtimes:
         from propscope.model import DEFAULT_MODEL_DIR

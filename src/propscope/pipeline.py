@@ -190,7 +190,7 @@ class Pipeline:
             )
         sentences = split_sentences(text)
         scores = self.model.process(text, sentences, min_score=self.shown_from)
-        quotes = find_quotes(text)
+        quotes = find_quotes(text, sentences)
         spans = sorted(
             (_mark_quoted(s, quotes, text) for s in scores.spans),
             key=lambda s: (s.start, s.end, s.technique),

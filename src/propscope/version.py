@@ -1,3 +1,3 @@
 """The installed propscope version (model folders state the range they need)."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

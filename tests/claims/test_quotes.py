@@ -250,3 +250,19 @@ def test_a_straight_quotation_never_crosses_a_paragraph_break() -> None:
         ("quoted", "one thing", "He"),
         ("quoted", "Three", "she"),
     ]
+
+
+def test_given_sentences_give_the_same_quotes() -> None:
+    """The pipeline passes its sentences so that paragraphs are not split twice."""
+    from propscope.segment.sentences import split_sentences
+
+    for text in (
+        'Officials said the plan failed. "It is over," she said.\n\nHe told reporters it works.',
+        "According to the report, 40 died. Police said 3 were hurt.\r\nThe mayor said no.",
+        "No quotes here.\n\n\nAt all.",
+        "",
+    ):
+        assert find_quotes(text, split_sentences(text)) == find_quotes(text)
+    # the sentences decide what is read as reported speech: none given, none found
+    text = "Police said 3 were hurt."
+    assert find_quotes(text) and not find_quotes(text, [])

@@ -28,7 +28,7 @@ right before it (``Smith said: "..."``), within the paragraph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from propscope.claims._speech import (
@@ -71,16 +71,27 @@ class Quote:
     kind: str = "quoted"
 
 
-def find_quotes(text: str) -> list[Quote]:
-    """Quotations and reported speech in ``text``, sorted by (start, end)."""
+def find_quotes(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Quote]:
+    """Quotations and reported speech in ``text``, sorted by (start, end). ``sentences``: the
+    text's sentences as ``split_sentences(text)`` gives them, when the caller has them already
+    (each paragraph is split again otherwise)."""
     out: list[Quote] = []
+    k = 0  # the first given sentence not before the paragraph
     for para in LINE.finditer(text):
         pa, pb = para.span()
         quoted = [
             _with_speaker(text, pa, pb, qa, qb, oa, cb) for qa, qb, oa, cb in _marked(text, pa, pb)
         ]
         out.extend(quoted)
-        out.extend(_reported(text, pa, pb, quoted))
+        mine = None
+        if sentences is not None:
+            while k < len(sentences) and sentences[k][0] < pa:
+                k += 1
+            j = k
+            while j < len(sentences) and sentences[j][0] < pb:
+                j += 1
+            mine = sentences[k:j]
+        out.extend(_reported(text, pa, pb, quoted, mine))
     out.sort(key=lambda q: (q.start, q.end))
     return out
 
@@ -258,11 +269,17 @@ def _speaker_before(text: str, pa: int, oa: int) -> Attribution | None:
 # --- reported speech ---------------------------------------------------------------------
 
 
-def _reported(text: str, pa: int, pb: int, quoted: list[Quote]) -> list[Quote]:
+def _reported(
+    text: str,
+    pa: int,
+    pb: int,
+    quoted: list[Quote],
+    sentences: Sequence[tuple[int, int]] | None = None,
+) -> list[Quote]:
     out: list[Quote] = []
-    para = text[pa:pb]
-    for sa, sb in split_sentences(para):
-        sa, sb = sa + pa, sb + pa
+    if sentences is None:
+        sentences = [(sa + pa, sb + pa) for sa, sb in split_sentences(text[pa:pb])]
+    for sa, sb in sentences:
         if any(q.start <= sa + 1 and q.end >= sb - 2 for q in quoted):
             continue  # the whole sentence is a quotation already
         for att in find_attributions(text, sa, sb):

@@ -33,7 +33,7 @@ REQUIRED = ("model.onnx", "tokenizer.json", "tc_head.npz", "labels.json")
 CLAIMS_HEAD = "claims_head.npz"  # 0.3's check-worthiness head on the detector's hidden states
 CLAIMS_MODEL = "claims.onnx"  # 0.4's: a fine-tuned sentence encoder of its own
 # the propscope versions a folder written by this version runs with, unless it says otherwise
-DEFAULT_REQUIRES = ">=0.3,<0.4"
+DEFAULT_REQUIRES = ">=0.4,<0.5"
 
 FileSource = Path | MlpHead | bytes
 
@@ -311,7 +311,8 @@ def claims_card(c: ClaimsSettings) -> list[str]:
     if rel:
         lines += [
             "",
-            f"Reliability of the score on {rel['set']} (held out; ECE {_fmt(rel['ece'])}):",
+            f"Reliability of the score on {rel['set']} (not used for the calibration; ECE "
+            f"{_fmt(rel['ece'])}):",
             "",
             "| bin | sentences | mean score | observed |",
             "|---|---|---|---|",

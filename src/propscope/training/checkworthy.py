@@ -130,8 +130,11 @@ def train(
     clef_neg: float = 0.25,
     seed: int = 13,
     sets: tuple[str, ...] = (),
+    teacher: Path | None = None,
     log: Any = print,
 ) -> None:
+    """``teacher``: a checkpoint of a larger run; each training sentence's target is then the
+    mean of its gold label and the teacher's probability (distillation)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -148,6 +151,16 @@ def train(
         return [ids_cache[r.text] for r in rows]
 
     eval_ids = {k: ids_of(v) for k, v in d.evaluation.items()}
+    soft: dict[str, float] = {}
+    if teacher is not None:
+        from propscope.training.cw_export import load_checkpoint
+
+        t_model, _ = load_checkpoint(teacher)
+        every = [r for rs in train_sets.values() for r in rs]
+        z = predict(t_model, ids_of(every))
+        soft = {r.text: float(p) for r, p in zip(every, 1 / (1 + np.exp(-z)), strict=True)}
+        del t_model
+        log(f"teacher {teacher}: {len(soft)} sentences scored")
     n_est = len(epoch_sample(train_sets, clef_neg, random.Random(0)))
     steps = epochs * math.ceil(n_est / batch)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -166,6 +179,7 @@ def train(
         "sets": sorted(train_sets),
         "max_tokens": MAX_TOKENS,
         "train_sizes": {k: len(v) for k, v in train_sets.items()},
+        "teacher": None if teacher is None else str(teacher),
     }
     (out / "config.json").write_text(json.dumps(meta, indent=2))
     step = 0
@@ -173,7 +187,9 @@ def train(
         t0 = time.time()
         rows = epoch_sample(train_sets, clef_neg, rng)
         ids = ids_of(rows)
-        y = torch.tensor([float(r.label) for r in rows])
+        y = torch.tensor(
+            [(float(r.label) + soft[r.text]) / 2 if soft else float(r.label) for r in rows]
+        )
         model.train()
         total = 0.0
         bs = batches_by_length([len(s) for s in ids], batch, rng)
@@ -213,6 +229,7 @@ def main() -> None:
     p.add_argument("--clef-neg", type=float, default=0.25)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--sets", default="", help="comma-separated training sets (default: all)")
+    p.add_argument("--teacher", type=Path, default=None, help="checkpoint to distil from")
     a = p.parse_args()
     torch.set_num_threads(2)
     train(
@@ -225,6 +242,7 @@ def main() -> None:
         clef_neg=a.clef_neg,
         seed=a.seed,
         sets=tuple(s for s in a.sets.split(",") if s),
+        teacher=a.teacher,
         log=lambda s: print(s, flush=True),
     )
 
