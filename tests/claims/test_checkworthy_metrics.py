@@ -134,3 +134,85 @@ def test_documents_mostly_seen_elsewhere_are_dropped() -> None:
     # a has every sentence seen, b one in three: only b stays, whole
     kept = _drop_seen_documents(doc_a + doc_b, seen)
     assert [r.id for r in kept] == ["3", "4", "5"]
+
+
+def test_sigmoid_values_and_no_overflow() -> None:
+    assert sigmoid(np.array([0.0]))[0] == 0.5
+    assert sigmoid(np.array([np.log(3.0)]))[0] == pytest.approx(0.75)
+    with np.errstate(over="raise"):
+        big = sigmoid(np.array([-1000.0, 1000.0]))
+    # clipped at +-60: the extremes are sigmoid(-60) and sigmoid(60), not 0 and 1
+    assert big[0] == pytest.approx(1 / (1 + np.exp(60.0)), rel=1e-9) and big[0] > 0
+    assert big[1] == 1 / (1 + np.exp(-60.0))
+
+
+def test_prf_without_gold_or_predictions() -> None:
+    assert prf(np.array([1, 0], bool), np.array([0, 0], bool)) == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+    }
+
+
+def test_average_precision_ties_keep_input_order_in_long_lists() -> None:
+    gold = np.zeros(40, dtype=bool)
+    gold[-1] = True  # the only positive comes last among 40 equal scores: rank 40
+    assert average_precision(np.full(40, 0.5), gold) == pytest.approx(1 / 40)
+    assert mean_average_precision([], np.array([])) == 0.0
+
+
+def test_platt_fit_is_the_optimum_with_platts_targets() -> None:
+    z = np.array([-2.0, -1.0, 0.5, 1.0, -0.5, 2.0, 0.0, 1.5])
+    gold = np.array([0, 0, 0, 1, 0, 1, 1, 0], dtype=bool)  # 3 positives, 5 negatives
+    a, b = fit_platt(z, gold)
+    t = np.where(gold, (3 + 1) / (3 + 2), 1 / (5 + 2))
+    p = sigmoid(a * z + b)
+    assert abs(((p - t) * z).sum()) < 1e-6 and abs((p - t).sum()) < 1e-6
+    assert a > 0  # higher logits, more positives
+
+
+def test_reliability_bin_edges_and_empty_bins() -> None:
+    p = np.array([0.1, 0.0999, 0.95, 1.0])
+    gold = np.array([1, 0, 1, 1], dtype=bool)
+    table = reliability(p, gold)
+    assert [(b["lo"], b["hi"]) for b in table[:2]] == [(0.0, 0.1), (0.1, 0.2)]
+    assert table[0]["n"] == 1 and table[1]["n"] == 1  # 0.1 opens the second bin
+    assert table[5] == {
+        "lo": 0.5,
+        "hi": pytest.approx(0.6),
+        "n": 0,
+        "mean_predicted": 0.0,
+        "observed": 0.0,
+    }
+    assert table[9]["n"] == 2
+    assert ece(np.array([0.3]), np.array([True])) == pytest.approx(0.7)
+    assert ece(np.array([]), np.array([], dtype=bool)) == 0.0
+    # two bins: [0, 0.5) holds 0.2 and 0.4 (mean 0.3, observed 0.5), ECE = 0.2
+    two = ece(np.array([0.2, 0.4]), np.array([1, 0], bool), bins=2)
+    assert two == pytest.approx(0.2) and ece(np.array([0.2, 0.4]), np.array([1, 0], bool)) > 0.2
+
+
+def test_default_threshold_grid_and_ties() -> None:
+    probs = {"a": np.array([0.9, 0.37, 0.36])}
+    gold = {"a": np.array([1, 1, 0], bool)}
+    th, f = best_threshold(probs, gold)
+    # every threshold in (0.36, 0.37] gives F1 1; the grid's first such is 0.37 (2 decimals)
+    assert (th, f) == (0.37, 1.0)
+    # a score equal to the threshold counts as predicted
+    th, _ = best_threshold({"a": np.array([0.05, 0.01])}, {"a": np.array([1, 0], bool)})
+    assert th == 0.05
+    th, _ = best_threshold({"a": np.array([0.96, 0.2])}, {"a": np.array([1, 0], bool)})
+    assert th == 0.21  # ties over 0.21..0.95 keep the first
+
+
+def test_summary_per_set() -> None:
+    from propscope.training.cw_select import summary
+
+    ev = {"x": rows([1, 0, 1, 0], "d1")}
+    z = np.array([2.0, 1.0, -1.0, -2.0])  # ranked: pos, neg, pos, neg
+    got = summary(ev, {"x": z})["x"]
+    assert got["map"] == round((1 + 2 / 3) / 2, 4)
+    # logit >= 0 predicts the first two: P 1/2, R 1/2
+    assert got["f1@0"] == 0.5
+    # the best threshold over the score quantiles keeps the first three: P 2/3, R 1, F1 0.8
+    assert got["best_f1"] == 0.8

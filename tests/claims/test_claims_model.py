@@ -26,7 +26,9 @@ def test_ids_are_cls_text_sep_cut_at_the_limit(cm: ClaimsModel) -> None:
     body, _ = t.encode("Taxes rose.")
     assert short == [t.cls_id, *body.tolist(), t.sep_id]
     long = cm.ids("word " * 500)
-    assert len(long) == cm.max_tokens and long[0] == t.cls_id and long[-1] == t.sep_id
+    # the shipped folder's limit (meta.json claims.max_tokens), [CLS] and [SEP] included
+    assert len(long) == 96 and long[0] == t.cls_id and long[-1] == t.sep_id
+    assert long[1:-1] == [t.tok.token_to_id("word")] * 94
 
 
 def test_a_sentence_scores_the_same_whatever_its_neighbours(cm: ClaimsModel) -> None:
