@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from propscope.infer.encoder import default_threads
+from propscope.infer.encoder import default_threads, one_thread_session
 from propscope.infer.tokenize import TextTokenizer
 
 
@@ -36,15 +36,7 @@ class ClaimsModel:
         platt: tuple[float, float] = (1.0, 0.0),
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.session = one_thread_session(path)
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
         self.platt = platt
