@@ -88,6 +88,7 @@ class Warn(str, Enum):
     NOT_ENGLISH = "W002"
     BASELINE_MODEL = "W003"
     NO_MAIN_TEXT = "W004"
+    REPLACED_CHARACTERS = "W005"
 
 
 def warning(code: Warn, message: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +59,16 @@ def check_claims_threshold(value: float | None) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise PropscopeError(Code.BAD_OPTION, f"claims threshold {value} is not in [0, 1]")
     return float(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_text(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate code point (which no tokenizer or UTF-8 encoder takes)
+    replaced by U+FFFD, one for one, so every offset still indexes the original; and how many."""
+    repaired, n = _SURROGATE.subn("\ufffd", text)
+    return repaired, n
 
 
 class Pipeline:
@@ -163,6 +174,15 @@ class Pipeline:
 
     def _analyze(self, text: str, *, doc_id: str | None = None) -> Analysis:
         warnings = []
+        text, replaced = repair_text(text)
+        if replaced:
+            warnings.append(
+                warning(
+                    Warn.REPLACED_CHARACTERS,
+                    f"{replaced} lone surrogate code point{'s' if replaced > 1 else ''} replaced "
+                    "by U+FFFD (one for one: offsets unchanged)",
+                )
+            )
         if self.model.is_baseline:
             warnings.append(
                 warning(

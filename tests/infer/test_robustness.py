@@ -41,6 +41,8 @@ PIECES = [
     "Ω",
     "漢字",
     "\x00",
+    "\ud83d",  # lone surrogates: a str may hold them, no tokenizer or UTF-8 encoder takes them
+    "\udfff",
     "a" * 40,
 ]
 
@@ -52,9 +54,15 @@ def nlp(tiny_model_dir: Path) -> Pipeline:
 
 def _check(nlp: Pipeline, text: str) -> None:
     a = nlp.analyze(text)
+    # lone surrogates are replaced one for one: the analysed text indexes like the original
+    assert len(a.text) == len(text)
+    assert all(
+        x == y or (0xD800 <= ord(y) <= 0xDFFF and x == "\ufffd")
+        for x, y in zip(a.text, text, strict=True)
+    )
     for s in a.spans:
         assert 0 <= s.start < s.end <= len(text)
-        assert a.to_dict()["spans"][a.spans.index(s)]["text"] == text[s.start : s.end]
+        assert a.to_dict()["spans"][a.spans.index(s)]["text"] == a.text[s.start : s.end]
     assert nlp.analyze(text) == a  # deterministic
 
 
@@ -85,6 +93,14 @@ def test_any_unicode_text(tiny_model_dir: Path, text: str) -> None:
 )
 def test_edge_cases(nlp: Pipeline, text: str) -> None:
     _check(nlp, text)
+
+
+def test_lone_surrogates_are_repaired_with_a_warning(nlp: Pipeline) -> None:
+    a = nlp.analyze("evil \ud83d thugs \udc00")
+    assert a.text == "evil \ufffd thugs \ufffd"
+    assert [w["code"] for w in a.warnings] == ["W005"]
+    assert "2 lone surrogate code points" in a.warnings[0]["message"]
+    assert not [w for w in nlp.analyze("evil thugs").warnings if w["code"] == "W005"]
 
 
 def test_empty_text_gives_empty_analysis(nlp: Pipeline) -> None:

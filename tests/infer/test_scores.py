@@ -157,3 +157,18 @@ def test_default_threads_reads_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert default_threads() == 3
     monkeypatch.setenv("PROPSCOPE_THREADS", "zero")
     assert 1 <= default_threads() <= 4
+
+
+def test_head_sigmoid_saturates_without_a_numpy_warning() -> None:
+    import warnings
+
+    import numpy as np
+
+    from propscope.infer.heads import sigmoid
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow RuntimeWarning would fail the test
+        assert sigmoid(np.float32(-200.0)) == 0.0
+        assert sigmoid(np.float32(200.0)) == 1.0
+    assert sigmoid(np.float32(0.0)) == 0.5
+    assert sigmoid(np.float32(np.log(3.0))) == pytest.approx(0.75, abs=1e-7)

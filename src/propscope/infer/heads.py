@@ -27,8 +27,11 @@ def softmax(x: NDArray[np.floating[Any]], axis: int = -1) -> FArr:
 
 
 def sigmoid(z: np.floating[Any] | float) -> float:
-    """1 / (1 + e^-z), in the precision of ``z`` (float32 for a head's output)."""
-    return float(1.0 / (1.0 + np.exp(-z)))
+    """1 / (1 + e^-z), in the precision of ``z`` (float32 for a head's output). For z below
+    about -88 e^-z overflows float32 to inf and the result is 0.0, as it should be: numpy's
+    overflow warning is silenced, not the value changed."""
+    with np.errstate(over="ignore"):
+        return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def gelu(x: FArr) -> FArr:
