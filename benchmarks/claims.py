@@ -30,7 +30,7 @@ from propscope.corpus.ptc import read_articles
 from propscope.detector import DetectorModel
 from propscope.model import DEFAULT_MODEL_DIR
 from propscope.segment.sentences import split_sentences
-from propscope.training.cw_select import ece, mean_average_precision, prf, reliability
+from propscope.training.cw_ship import calibration_report, report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared/data"
 NEWS = "unlabeled-news/allsides_abp_2015-2020.part-02-of-03.jsonl"
@@ -81,19 +81,16 @@ def main() -> None:
     th = model.claim_threshold
     d = load_all(args.data)
     r: dict[str, Any] = {"model": f"{model.info.name} {model.info.version}", "threshold": th}
-    sets: dict[str, Any] = {}
-    for name, rows in d.evaluation.items():
-        gold = np.array([x.label for x in rows], dtype=bool)
-        p = np.array(model.claims_model.probabilities([x.text for x in rows]))
-        sets[name] = {
-            **prf(p >= th, gold),
-            "map": mean_average_precision(rows, p),
-            "sentences": len(rows),
-            "positives": int(gold.sum()),
-            "best_published": BEST.get(name, ("-", ""))[0],
-        }
-        if name == "ct24/dev-test":
-            r["reliability"] = {"set": name, "ece": ece(p, gold), "table": reliability(p, gold)}
+    probs = {
+        name: np.array(model.claims_model.probabilities([x.text for x in rows]))
+        for name, rows in d.evaluation.items()
+    }
+    sets = report(d.evaluation, probs, th)  # what ship-claims records in meta.json
+    for name, s in sets.items():
+        s["best_published"] = BEST.get(name, ("-", ""))[0]
+    held = "ct24/dev-test"
+    gold = np.array([x.label for x in d.evaluation[held]], dtype=bool)
+    r["reliability"] = calibration_report(held, probs[held], gold)
     r["sets"] = sets
     r["news"] = news_share(model, args.data / NEWS, args.news_docs)
     if not args.no_speed:

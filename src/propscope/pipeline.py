@@ -17,7 +17,6 @@ Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
 from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
 from propscope.corpus.html import extract_main_text
+from propscope.corpus.text import replace_surrogates
 from propscope.errors import Code, PropscopeError, Warn, warning
 from propscope.infer.threads import blas_single_thread
 from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model, resolve_min_score
@@ -59,16 +59,6 @@ def check_claims_threshold(value: float | None) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise PropscopeError(Code.BAD_OPTION, f"claims threshold {value} is not in [0, 1]")
     return float(value)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def repair_text(text: str) -> tuple[str, int]:
-    """``text`` with each lone surrogate code point (which no tokenizer or UTF-8 encoder takes)
-    replaced by U+FFFD, one for one, so every offset still indexes the original; and how many."""
-    repaired, n = _SURROGATE.subn("\ufffd", text)
-    return repaired, n
 
 
 class Pipeline:
@@ -174,7 +164,7 @@ class Pipeline:
 
     def _analyze(self, text: str, *, doc_id: str | None = None) -> Analysis:
         warnings = []
-        text, replaced = repair_text(text)
+        text, replaced = replace_surrogates(text)
         if replaced:
             warnings.append(
                 warning(

@@ -98,6 +98,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from propscope.claims._speech import find_attributions
+from propscope.corpus.text import replace_surrogates
 from propscope.errors import Code, PropscopeError
 from propscope.segment.windows import blocks
 from propscope.types import Fact
@@ -225,7 +226,6 @@ _PREFIX_WORD = re.compile(
     r"between|the)\s+"
 )
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{101,}")
 _BARE_NUMBER = re.compile(r"[\d.,]+")
 _YEAR_RE = re.compile(_YEAR)
@@ -433,7 +433,7 @@ def _for_model(piece: str) -> str:
     run of more than 100 characters without a space (no entity is that long) symbols become
     spaces, since the tokenizer's time grows with the square of a run of emoji or punctuation.
     """
-    piece = _SURROGATE.sub("\ufffd", piece)
+    piece, _ = replace_surrogates(piece)
     return _LONG_RUN.sub(lambda m: "".join(c if c.isalnum() else " " for c in m.group()), piece)
 
 

@@ -18,12 +18,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from propscope.infer.encoder import default_threads, one_thread_session
+from propscope.infer.heads import sigmoids
 from propscope.infer.tokenize import TextTokenizer
+
+
+def calibrate(logits: NDArray[np.floating[Any]], platt: tuple[float, float]) -> NDArray[np.float64]:
+    """Platt scaling: ``sigmoid(a * logit + b)`` of each logit."""
+    a, b = platt
+    return sigmoids(a * np.asarray(logits, np.float64) + b)
 
 
 class ClaimsModel:
@@ -65,6 +73,4 @@ class ClaimsModel:
 
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The calibrated probability that each text is check-worthy."""
-        a, b = self.platt
-        z = np.clip(a * self.logits(texts).astype(np.float64) + b, -60.0, 60.0)
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+        return [float(p) for p in calibrate(self.logits(texts), self.platt)]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from propscope.errors import Code, PropscopeError
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate code point (which no tokenizer or UTF-8 encoder takes)
+    replaced by U+FFFD, one for one, so every offset still indexes the original; and how many."""
+    return _SURROGATE.subn("\ufffd", text)
 
 
 def decode_utf8(data: bytes, path: str) -> str:

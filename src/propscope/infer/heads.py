@@ -34,6 +34,13 @@ def sigmoid(z: np.floating[Any] | float) -> float:
         return float(1.0 / (1.0 + np.exp(-z)))
 
 
+def sigmoids(z: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+    """1 / (1 + e^-z) of each value, in float64, with z clipped to [-60, 60] so that nothing
+    overflows (the claims model's calibrated scores and its Platt fit)."""
+    out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, np.float64), -60, 60)))
+    return out
+
+
 def gelu(x: FArr) -> FArr:
     out: FArr = (0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))).astype(
         np.float32, copy=False

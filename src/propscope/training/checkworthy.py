@@ -30,6 +30,8 @@ import torch
 from torch import nn
 
 from propscope.corpus.checkworthy import CwSentence, load_all
+from propscope.infer.heads import sigmoids
+from propscope.training.cw_select import summary
 
 MAX_TOKENS = 96
 
@@ -158,7 +160,7 @@ def train(
         t_model, _ = load_checkpoint(teacher)
         every = [r for rs in train_sets.values() for r in rs]
         z = predict(t_model, ids_of(every))
-        soft = {r.text: float(p) for r, p in zip(every, 1 / (1 + np.exp(-z)), strict=True)}
+        soft = {r.text: float(p) for r, p in zip(every, sigmoids(z), strict=True)}
         del t_model
         log(f"teacher {teacher}: {len(soft)} sentences scored")
     n_est = len(epoch_sample(train_sets, clef_neg, random.Random(0)))
@@ -182,7 +184,6 @@ def train(
         "teacher": None if teacher is None else str(teacher),
     }
     (out / "config.json").write_text(json.dumps(meta, indent=2))
-    step = 0
     for ep in range(1, epochs + 1):
         t0 = time.time()
         rows = epoch_sample(train_sets, clef_neg, rng)
@@ -203,7 +204,6 @@ def train(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            step += 1
             total += float(loss.detach())
             if k % 200 == 0:
                 took = time.time() - t0
@@ -212,8 +212,6 @@ def train(
         scores = {k: predict(model, v) for k, v in eval_ids.items()}
         arrays = {k.replace("/", "__"): v for k, v in scores.items()}
         np.savez(out / f"scores-e{ep}.npz", **arrays)  # type: ignore[arg-type]
-        from propscope.training.cw_select import summary
-
         rep = summary(d.evaluation, scores)
         log(json.dumps({"epoch": ep, "seconds": round(time.time() - t0), **rep}))
 

@@ -15,11 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from propscope.corpus.checkworthy import CwSentence, groups
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
-    return out
+from propscope.infer.heads import sigmoids as sigmoid
 
 
 def prf(pred: np.ndarray, gold: np.ndarray) -> dict[str, float]:

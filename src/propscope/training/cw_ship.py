@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from propscope.claims.model import ClaimsModel
+from propscope.claims.model import ClaimsModel, calibrate
 from propscope.corpus.checkworthy import CwSentence, load_all
 from propscope.infer.tokenize import TextTokenizer
 from propscope.models.folder import (
@@ -49,7 +49,6 @@ from propscope.training.cw_select import (
     mean_average_precision,
     prf,
     reliability,
-    sigmoid,
     summary,
 )
 
@@ -127,6 +126,11 @@ def report(
     return out
 
 
+def calibration_report(name: str, probs: np.ndarray, gold: np.ndarray) -> dict[str, Any]:
+    """ECE and the 10-bin reliability table of one set's calibrated scores."""
+    return {"set": name, "ece": round(ece(probs, gold), 4), "table": reliability(probs, gold)}
+
+
 def ship(
     data: Path,
     folder_path: Path,
@@ -153,8 +157,9 @@ def ship(
         gold = {k: np.array([r.label for r in v], dtype=bool) for k, v in d.evaluation.items()}
         drift = {k: float(np.abs(logits[k] - fp32[k]).mean()) for k in logits}
         log(f"int8 vs training-time (bf16) logits, mean |difference|: {drift}")
-        a, b = fit_platt(logits[CALIBRATE_ON], gold[CALIBRATE_ON])
-        probs = {k: sigmoid(a * z + b) for k, z in logits.items()}
+        # rounded as meta.json stores them: the figures are those of the calibration that ships
+        a, b = (round(x, 6) for x in fit_platt(logits[CALIBRATE_ON], gold[CALIBRATE_ON]))
+        probs = {k: calibrate(z, (a, b)) for k, z in logits.items()}
         th, mean_f1 = best_threshold(
             {k: probs[k] for k in THRESHOLD_ON}, {k: gold[k] for k in THRESHOLD_ON}
         )
@@ -167,11 +172,7 @@ def ship(
         }
         log(f"threshold without dev-test: {json.dumps(without)}")
         held = "ct24/dev-test"
-        calib = {
-            "set": held,
-            "ece": round(ece(probs[held], gold[held]), 4),
-            "table": reliability(probs[held], gold[held]),
-        }
+        calib = calibration_report(held, probs[held], gold[held])
         log(json.dumps({"platt": [a, b], "threshold": th, "mean_f1": mean_f1, **metrics}, indent=1))
         details = {
             "checkpoint": f"{run.name}/e{epoch}",
@@ -188,7 +189,7 @@ def ship(
             data=DATA_NOTE.format(layers=config["layers"], neg=config["clef_neg"]),
             metrics=metrics,
             seed=int(config["seed"]),
-            platt=(round(a, 6), round(b, 6)),
+            platt=(a, b),
             max_tokens=int(config["max_tokens"]),
             details=details,
         )
