@@ -38,6 +38,9 @@ class Code(str, Enum):
     TOO_LARGE = "E054"
     MISSING_COLUMN = "E055"
     ANALYSIS_FAILED = "E056"
+    # the web API's time limits
+    ANALYSIS_TIMEOUT = "E057"
+    REQUEST_TIMEOUT = "E058"
 
 
 class PropscopeError(Exception):

@@ -148,7 +148,10 @@ class Pipeline:
         for a refused address, E047 for a failed fetch) and analyse its main text."""
         from propscope.corpus.url import FetchLimits, fetch_url
 
-        fetched = (fetch or fetch_url)(url, limits or FetchLimits())
+        return self.analyze_fetched((fetch or fetch_url)(url, limits or FetchLimits()))
+
+    def analyze_fetched(self, fetched: Fetched) -> Analysis:
+        """Analyse the main text of a page already fetched (``corpus.url.fetch_url``)."""
         if fetched.kind == "html":
             return self.analyze_html(fetched.content, source=fetched.url)
         return self._analyze_main_text(str(fetched.content), fetched.url, ())

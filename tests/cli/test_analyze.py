@@ -337,3 +337,21 @@ def test_text_view_ranks_claims_by_score_and_names_the_threshold(run_cli) -> Non
     flat = " ".join(r.stdout.split())
     assert f"Check-worthy claims ({n})" in flat
     assert f"scoring at least {round(cut, 4):g} ({n} of 3; {3 - n} below)." in flat
+
+
+def test_a_closed_pipe_exits_0_quietly(tmp_path: Path) -> None:
+    """`propscope analyze ... | head -c 1`: the reader is gone before the output is written."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "a.txt"
+    src.write_text("They are evil thugs. " * 2000, encoding="utf-8")
+    cmd = [sys.executable, "-m", "propscope.cli.main", "analyze", str(src), "--format", "json"]
+    proc = subprocess.Popen(
+        [*cmd, "--model", "builtin:lexicon"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == 0, err
+    assert err == ""

@@ -299,7 +299,7 @@ def test_default_body_limit_is_2_mb(client: TestClient) -> None:
 
 def test_busy_when_every_slot_is_taken(make_app: MakeApp) -> None:
     app = make_app(max_concurrency=2, retry_after_s=7)
-    limiter = app.state.propscope.limiter
+    limiter = app.state.propscope.runner.limiter
     with TestClient(app) as c:
         assert limiter.try_acquire() and limiter.try_acquire()
         try:

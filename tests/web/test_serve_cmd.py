@@ -62,3 +62,25 @@ def test_serves_the_page_and_the_api_with_a_token_from_the_environment() -> None
         proc.terminate()
         out = proc.communicate(timeout=10)[0].decode()
     assert "Traceback" not in out, out
+
+
+def test_token_from_a_file_and_a_warning_for_the_command_line(run_cli: Any, tmp_path: Any) -> None:
+    from propscope.cli.serve_cmd import read_token
+    from propscope.errors import PropscopeError
+
+    path = tmp_path / "token"
+    path.write_text("s3cret \nsecond line\n", encoding="utf-8")
+    assert read_token(path) == "s3cret"
+    for content, code in ((b"\n", "E030"), (b"\xff\xfe", "E004")):
+        path.write_bytes(content)
+        try:
+            read_token(path)
+        except PropscopeError as exc:
+            assert exc.code.value == code and str(path) in exc.render()
+        else:
+            raise AssertionError(f"{content!r} was accepted")
+    r = run_cli("serve", "--token-file", tmp_path / "missing", "--model", "builtin:lexicon")
+    assert r.returncode == 1 and "E001" in r.stderr and "missing" in r.stderr
+    # --token on the command line: warned about (then refused here for the bad port)
+    r = run_cli("serve", "--token", "abc", "--port", "70000", "--model", "builtin:lexicon")
+    assert "process list" in r.stderr and "E030" in r.stderr

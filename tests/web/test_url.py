@@ -4,6 +4,7 @@ a local server on 127.0.0.1 only (with allow_private)."""
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -135,6 +136,83 @@ def test_timeout(local_site: str) -> None:
     assert time.monotonic() - t0 < 1.4
 
 
+class _Drip:
+    """A raw TCP server on 127.0.0.1 that sends its answer one byte every ``gap_s`` seconds:
+    each read gets data in time, so only a deadline on the whole fetch stops it."""
+
+    def __init__(self, answer: bytes, gap_s: float) -> None:
+        self.answer = answer
+        self.gap_s = gap_s
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(4096)
+                for i in range(len(self.answer)):
+                    if self.stop.wait(self.gap_s):
+                        return
+                    conn.sendall(self.answer[i : i + 1])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_one_deadline_for_the_whole_fetch_against_a_dripping_server(part: str) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 400\r\n\r\n"
+    body = b"x" * 400
+    # headers dripped one byte per 0.05 s take about 3.6 s; the body after prompt headers 20 s
+    drip = _Drip(head + body, 0.05) if part == "headers" else _HeadThenDrip(head, body)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(PropscopeError) as exc:
+            fetch_url(
+                f"http://127.0.0.1:{drip.port}/", FetchLimits(timeout_s=1.0, allow_private=True)
+            )
+        took = time.monotonic() - t0
+    finally:
+        drip.close()
+    assert took < 1.8
+    assert _code(exc) == "E047" and "within 1 s" in exc.value.message
+
+
+class _HeadThenDrip(_Drip):
+    def __init__(self, head: bytes, body: bytes) -> None:
+        super().__init__(body, 0.05)
+        self.head = head
+
+    def _drip(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(4096)
+            conn.sendall(self.head)
+        except OSError:
+            conn.close()
+            return
+        with conn:
+            for i in range(len(self.answer)):
+                if self.stop.wait(self.gap_s):
+                    return
+                try:
+                    conn.sendall(self.answer[i : i + 1])
+                except OSError:
+                    return
+
+
 def test_local_server_is_refused_without_allow_private(local_site: str) -> None:
     with pytest.raises(PropscopeError) as exc:
         fetch_url(f"{local_site}/article.html", FetchLimits())
@@ -156,8 +234,8 @@ def test_api_fetches_from_the_local_server_when_allowed(make_app: Any, local_sit
 # --- refusals, with no network traffic at all ---
 
 
-class NoNetwork(httpx.BaseTransport):
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+class NoNetwork(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raise AssertionError(f"a request was sent: {request.url}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -44,15 +45,35 @@ app.add_typer(corpus_cmd.app, name="corpus")
 
 
 def main() -> None:
+    stdout = sys.stdout
     try:
         app()
+    except SystemExit:
+        # Typer (click) meets a closed pipe (`propscope ... | head`) itself: it swaps sys.stdout
+        # for a wrapper that silences further writes and exits 1. A reader that stopped
+        # reading is no failure of ours: exit 0, quietly.
+        if sys.stdout is not stdout:
+            _quiet_stdout()
+            sys.exit(0)
+        raise
     except PropscopeError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         sys.exit(1)
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -5,17 +5,25 @@ resolves to is checked; loopback, private, link-local, multicast, reserved and o
 non-global addresses are refused unless ``allow_private`` is set. The request then goes to the
 address that was checked (the Host header and TLS name stay the host's), so a second DNS answer
 cannot point it elsewhere. Proxies from the environment are not used.
+
+One deadline covers the whole fetch: name resolution, connecting, the headers and the body of
+every hop. A server that drips a byte at a time is cut off when it passes, not when a single read
+waits too long (``fetch_url_async`` runs under one cancel scope; ``fetch_url`` is its blocking
+form).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
-import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
+import anyio
 import httpx
 
 from propscope.errors import Code, PropscopeError
@@ -89,10 +97,11 @@ def parse_url(url: str) -> httpx.URL:
     return parsed
 
 
-def check_host(
+async def check_host(
     parsed: httpx.URL, *, allow_private: bool, resolve: Resolver = system_resolve
 ) -> list[IPAddress]:
-    """Resolve the URL's host and check every address; the addresses, checked."""
+    """Resolve the URL's host (in a worker thread, abandoned if the deadline passes) and check
+    every address; the addresses, checked."""
     url = str(parsed)
     host = parsed.host
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
@@ -104,7 +113,8 @@ def check_host(
         raw = [str(literal)]
     else:
         try:
-            raw = list(resolve(parsed.raw_host.decode("ascii"), port))
+            name = parsed.raw_host.decode("ascii")
+            raw = list(await anyio.to_thread.run_sync(resolve, name, port, abandon_on_cancel=True))
         except (OSError, UnicodeError):
             raise _failed(f"cannot resolve host {host!r}", url) from None
     addresses: list[IPAddress] = []
@@ -131,20 +141,57 @@ def fetch_url(
     limits: FetchLimits | None = None,
     *,
     resolve: Resolver = system_resolve,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Fetched:
-    """GET a page within ``limits``; E046 for a refused URL, E047 for a failed fetch."""
+    """``fetch_url_async`` for blocking callers (the CLI, the library); where this thread
+    already runs an event loop (a notebook), in a thread of its own."""
+    call = partial(
+        anyio.run, partial(fetch_url_async, url, limits, resolve=resolve, transport=transport)
+    )
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result()
+
+
+async def fetch_url_async(
+    url: str,
+    limits: FetchLimits | None = None,
+    *,
+    resolve: Resolver = system_resolve,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Fetched:
+    """GET a page within ``limits``, all of it within ``limits.timeout_s``; E046 for a refused
+    URL, E047 for a failed fetch (one that passed the deadline included)."""
     limits = limits or FetchLimits()
-    deadline = time.monotonic() + limits.timeout_s
     current = parse_url(url)
-    with httpx.Client(
-        timeout=httpx.Timeout(limits.timeout_s),
+    try:
+        with anyio.fail_after(limits.timeout_s):
+            return await _fetch(current, limits, resolve, transport)
+    except TimeoutError:
+        raise _failed(
+            f"the page was not fetched within {limits.timeout_s:g} s (connecting, headers and "
+            "body together)",
+            url,
+        ) from None
+
+
+async def _fetch(
+    current: httpx.URL,
+    limits: FetchLimits,
+    resolve: Resolver,
+    transport: httpx.AsyncBaseTransport | None,
+) -> Fetched:
+    async with httpx.AsyncClient(
+        timeout=None,  # the deadline around the whole fetch is the limit
         follow_redirects=False,
         trust_env=False,
         transport=transport,
     ) as client:
         for _ in range(limits.max_redirects + 1):
-            ip = check_host(current, allow_private=limits.allow_private, resolve=resolve)[0]
+            ip = (await check_host(current, allow_private=limits.allow_private, resolve=resolve))[0]
             headers = {
                 "Host": current.netloc.decode("ascii"),
                 "User-Agent": f"propscope/{__version__}",
@@ -155,9 +202,7 @@ def fetch_url(
                 "GET", current.copy_with(host=str(ip)), headers=headers, extensions=extensions
             )
             try:
-                response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise _failed(f"no answer within {limits.timeout_s:g} s", str(current)) from None
+                response = await client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise _failed(
                     f"cannot fetch the page: {type(exc).__name__}", str(current)
@@ -171,15 +216,13 @@ def fetch_url(
                         raise _refuse("redirect to an invalid URL", str(current)) from None
                     current = parse_url(str(nxt))
                     continue
-                return _read(response, current, limits, deadline)
+                return await _read(response, current, limits)
             finally:
-                response.close()
+                await response.aclose()
         raise _failed(f"more than {limits.max_redirects} redirects", str(current))
 
 
-def _read(
-    response: httpx.Response, url: httpx.URL, limits: FetchLimits, deadline: float
-) -> Fetched:
+async def _read(response: httpx.Response, url: httpx.URL, limits: FetchLimits) -> Fetched:
     where = str(url)
     if response.status_code != 200:
         raise _failed(f"the server answered HTTP {response.status_code}", where)
@@ -192,15 +235,11 @@ def _read(
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_bytes():
+        async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > limits.max_bytes:
                 raise _failed(f"the page is larger than {limits.max_bytes} bytes", where)
-            if time.monotonic() > deadline:
-                raise _failed(f"the page took longer than {limits.timeout_s:g} s", where)
             chunks.append(chunk)
-    except httpx.TimeoutException:
-        raise _failed(f"no answer within {limits.timeout_s:g} s", where) from None
     except httpx.HTTPError as exc:
         raise _failed(f"cannot read the page: {type(exc).__name__}", where) from None
     body = b"".join(chunks)

@@ -1,7 +1,9 @@
 """``create_app(settings)``: the one factory behind ``propscope serve`` and the tests.
 
-The pipeline is loaded here, once; requests run it in the thread pool, at most
-``max_concurrency`` at a time, so the event loop stays free.
+The model is loaded here, once: in ``max_concurrency`` worker processes (``executor =
+"process"``), or in this process for threads (``executor = "thread"``, or a ``pipeline``
+given by the caller). See ``web/runner.py``; the guards in front of the routes are in
+``web/limits.py``.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from propscope.errors import Code, PropscopeError
-from propscope.pipeline import Pipeline, load
+from propscope.pipeline import Pipeline
 from propscope.store.db import Database, database_url, open_database, schema_revision
 from propscope.version import __version__
 from propscope.web.deps import AppState
 from propscope.web.errors import error_responses, install_error_handlers
-from propscope.web.limits import BodyLimitMiddleware, Limiter
+from propscope.web.limits import BodyGuard, BusyGate, ResponseHeaders, TokenGate
 from propscope.web.routes import analyze, corpus, health, pages, techniques
+from propscope.web.runner import make_runner
 from propscope.web.settings import TOKEN_ENV, Settings, is_loopback
 
 DESCRIPTION = """\
@@ -31,9 +34,6 @@ Every error has one shape: `{"error": {"code": "E0..", "message": "..."}}`. Offs
 Python `str` indices (Unicode code points) into the text analysed, start inclusive, end
 exclusive.
 """
-
-# Run once at start-up so that parts loaded lazily (spaCy for facts) load before any request.
-WARM_UP = "The council said on Tuesday that 3,400 residents signed the petition."
 
 
 def check_settings(settings: Settings) -> None:
@@ -79,18 +79,24 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     settings = settings or Settings()
     check_settings(settings)
     database = open_corpus(settings.db) if settings.db else None
-    if pipeline is None:
-        try:
-            pipeline = load(settings.model)
-            pipeline.analyze(WARM_UP)
-        except BaseException:
-            if database is not None:
-                database.close()
-            raise
+    try:
+        runner = make_runner(
+            settings.executor,
+            settings.model,
+            settings.max_concurrency,
+            settings.analysis_budget_s,
+            settings.retry_after_s,
+            pipeline,
+        )
+    except BaseException:
+        if database is not None:
+            database.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        runner.close()
         if database is not None:
             database.close()
 
@@ -103,11 +109,20 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
-    app.state.propscope = AppState(
-        settings, pipeline, Limiter(settings.max_concurrency, settings.retry_after_s), database
-    )
+    app.state.propscope = AppState(settings, runner, database)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added innermost first: a request meets ResponseHeaders, TokenGate, BusyGate, BodyGuard.
+    app.add_middleware(
+        BodyGuard, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s
+    )
+    app.add_middleware(
+        BusyGate,
+        free_slots=runner.free_slots,
+        slots=settings.max_concurrency,
+        retry_after_s=settings.retry_after_s,
+    )
+    app.add_middleware(TokenGate, token=settings.api_token)
+    app.add_middleware(ResponseHeaders)
     for module in (analyze, corpus, techniques, health, pages):
         app.include_router(module.router)
 

@@ -1,33 +1,34 @@
-"""Typed dependencies of the routes: the app's state, the token check, the URL fetcher."""
+"""Typed dependencies of the routes: the app's state and the URL fetcher."""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable
-from dataclasses import dataclass
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from propscope.corpus.url import Fetched, FetchLimits, fetch_url
+from propscope.corpus.url import Fetched, FetchLimits, fetch_url_async
 from propscope.errors import Code
-from propscope.pipeline import Pipeline
 from propscope.store.db import Database
 from propscope.web.errors import ApiError
-from propscope.web.limits import Limiter
+from propscope.web.runner import ProcessRunner, ThreadRunner
 from propscope.web.settings import Settings
 
-Fetcher = Callable[[str, FetchLimits], Fetched]
+# A fetcher may be a coroutine function (the real one) or a plain function (tests' stubs).
+Fetcher = Callable[[str, FetchLimits], Awaitable[Fetched] | Fetched]
 
 
-@dataclass(frozen=True)
+@dataclass
 class AppState:
     """Everything a request needs, built once by ``create_app``."""
 
     settings: Settings
-    pipeline: Pipeline
-    limiter: Limiter
+    runner: ThreadRunner | ProcessRunner
     database: Database | None = None  # the corpus database of --db, opened once
+    fetching: int = field(default=0)  # URL fetches in flight (at most settings.max_fetches)
 
     @property
     def fetch_limits(self) -> FetchLimits:
@@ -38,6 +39,30 @@ class AppState:
             allow_private=s.allow_private_urls,
         )
 
+    @asynccontextmanager
+    async def fetch_slot(self) -> AsyncIterator[None]:
+        """One of the ``max_fetches`` fetch slots (503 when none is free), apart from the
+        analysis slots: a slow page holds only its own."""
+        limit = self.settings.max_fetches
+        if self.fetching >= limit:
+            retry = self.settings.retry_after_s
+            raise ApiError(
+                503,
+                Code.BUSY,
+                f"the server is busy ({limit} pages being fetched); retry in {retry} s",
+                headers={"Retry-After": str(retry)},
+            )
+        self.fetching += 1
+        try:
+            yield
+        finally:
+            self.fetching -= 1
+
+    async def fetch(self, fetcher: Fetcher, url: str) -> Fetched:
+        async with self.fetch_slot():
+            got = fetcher(url, self.fetch_limits)
+            return await got if inspect.isawaitable(got) else got
+
 
 def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.propscope
@@ -47,30 +72,9 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def require_token(request: Request, state: State) -> None:
-    """Where a token is configured, ``Authorization: Bearer <token>`` must carry it."""
-    token = state.settings.api_token
-    if not token:
-        return
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8")
-    ):
-        raise ApiError(
-            401,
-            Code.UNAUTHORIZED,
-            "this server requires 'Authorization: Bearer <token>' (see PROPSCOPE_API_TOKEN)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
 def get_fetcher() -> Fetcher:
     """The URL fetcher; tests override it to stay off the network."""
-
-    def fetch(url: str, limits: FetchLimits) -> Fetched:
-        return fetch_url(url, limits)
-
-    return fetch
+    return fetch_url_async
 
 
 FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]

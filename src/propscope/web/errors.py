@@ -59,6 +59,7 @@ STATUS_CODE: dict[int, Code] = {
     401: Code.UNAUTHORIZED,
     404: Code.NOT_FOUND,
     405: Code.METHOD_NOT_ALLOWED,
+    408: Code.REQUEST_TIMEOUT,
     413: Code.BODY_TOO_LARGE,
     422: Code.BAD_REQUEST,
     503: Code.BUSY,
@@ -136,9 +137,12 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     descriptions = {
         400: "Bad request (E040), or a URL that is refused (E046)",
         401: "Missing or wrong bearer token (E045)",
+        408: "The request body did not arrive within body_timeout_s (E058)",
         413: "Request body larger than max_body_bytes (E043)",
-        422: "Body does not match the schema (E040), or a URL could not be fetched (E047)",
-        503: "Server busy: all analysis slots taken; retry after Retry-After seconds (E044)",
+        422: "Body does not match the schema (E040), a URL could not be fetched (E047), or "
+        "the analysis took longer than analysis_budget_s (E057)",
+        503: "Server busy: all analysis (or fetch) slots taken; retry after Retry-After "
+        "seconds (E044)",
     }
     out: dict[int | str, dict[str, object]] = {}
     for s in statuses:

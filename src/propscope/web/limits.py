@@ -1,28 +1,142 @@
-"""Request body limit and bounded analysis concurrency."""
+"""The guards every request passes before a route sees it, outermost first:
+
+1. ``ResponseHeaders``: ``X-Content-Type-Options: nosniff`` on every answer, and
+   ``Cache-Control: no-store`` on the API's (analyses are of the caller's texts).
+2. ``TokenGate``: where a token is set, the analyze and corpus routes answer 401 before the
+   body is read or validated.
+3. ``BusyGate``: an analysis request while every analysis slot is taken gets 503 at once,
+   before its body is read (the route checks again when it takes a slot).
+4. ``BodyGuard``: 413 for a body over ``max_bytes`` (at once where Content-Length says so,
+   else as soon as the bytes received pass it), 408 for a body that does not arrive within
+   ``timeout_s`` of the headers.
+
+Slow headers are the server protocol's business (``web/server.py``): no ASGI code runs
+before the headers are complete.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+import hmac
+import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propscope.errors import Code
 from propscope.web.errors import ApiError, error_response
 
+# Paths that need the token where one is set.
+PROTECTED = ("/api/v1/analyze", "/api/v1/corpus")
+ANALYSIS = frozenset({"/api/v1/analyze", "/api/v1/analyze/batch"})
+
 
 def _too_large(limit: int) -> ApiError:
     return ApiError(413, Code.BODY_TOO_LARGE, f"the request body is larger than {limit} bytes")
 
 
-class BodyLimitMiddleware:
-    """Answers 413 for a body over ``max_bytes``: at once where Content-Length says so, else as
-    soon as the bytes received pass the limit (chunked uploads)."""
+def _too_slow(timeout_s: float) -> ApiError:
+    return ApiError(
+        408,
+        Code.REQUEST_TIMEOUT,
+        f"the request body did not arrive within {timeout_s:g} s (body_timeout_s)",
+        headers={"Connection": "close"},
+    )
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class ResponseHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                replaced = (
+                    {b"x-content-type-options", b"cache-control"}
+                    if api
+                    else {b"x-content-type-options"}
+                )
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in replaced
+                ]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if api:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def token_accepted(authorization: str, token: str) -> bool:
+    """``Authorization: Bearer <token>``, compared in constant time."""
+    scheme, _, given = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8")
+    )
+
+
+class TokenGate:
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.token and scope["path"].startswith(PROTECTED):
+            raw = dict(scope.get("headers", [])).get(b"authorization", b"")
+            if not token_accepted(raw.decode("latin-1"), self.token):
+                response = error_response(
+                    401,
+                    Code.UNAUTHORIZED,
+                    "this server requires 'Authorization: Bearer <token>' (see "
+                    "PROPSCOPE_API_TOKEN)",
+                    {"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class BusyGate:
+    """``free_slots()`` is the runner's count of analysis slots free now."""
+
+    def __init__(
+        self, app: ASGIApp, free_slots: Callable[[], int], slots: int, retry_after_s: int
+    ) -> None:
+        self.app = app
+        self.free_slots = free_slots
+        self.slots = slots
+        self.retry_after_s = retry_after_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] in ANALYSIS
+            and self.free_slots() <= 0
+        ):
+            response = error_response(
+                503,
+                Code.BUSY,
+                f"the server is busy ({self.slots} analyses running); retry in "
+                f"{self.retry_after_s} s",
+                {"Retry-After": str(self.retry_after_s)},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class BodyGuard:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,47 +155,23 @@ class BodyLimitMiddleware:
                 return
         received = 0
         limit = self.max_bytes
+        timeout_s = self.timeout_s
+        deadline = time.monotonic() + timeout_s
+        complete = False
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+        async def guarded_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # the body is in: only a disconnect is left to wait for
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise _too_slow(timeout_s) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise _too_large(limit)
+                complete = not message.get("more_body", False)
             return message
 
-        await self.app(scope, limited_receive, send)
-
-
-class Limiter:
-    """At most ``slots`` analyses at once; one more is refused (503), never queued.
-
-    A thread semaphore, not an asyncio one: it does not belong to an event loop, so tests can
-    take every slot from their own thread and see the next request refused."""
-
-    def __init__(self, slots: int, retry_after_s: int) -> None:
-        self.slots = slots
-        self.retry_after_s = retry_after_s
-        self._sem = threading.BoundedSemaphore(slots)
-
-    def try_acquire(self) -> bool:
-        return self._sem.acquire(blocking=False)
-
-    def release(self) -> None:
-        self._sem.release()
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        if not self.try_acquire():
-            raise ApiError(
-                503,
-                Code.BUSY,
-                f"the server is busy ({self.slots} analyses running); retry in "
-                f"{self.retry_after_s} s",
-                headers={"Retry-After": str(self.retry_after_s)},
-            )
-        try:
-            yield
-        finally:
-            self.release()
+        await self.app(scope, guarded_receive, send)

@@ -7,6 +7,8 @@ Every setting can also come from the environment as ``PROPSCOPE_<NAME>`` (upper 
 from __future__ import annotations
 
 import ipaddress
+import socket
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,7 +45,42 @@ class Settings(BaseSettings):
     max_concurrency: int = Field(
         default=2,
         ge=1,
-        description="Analyses running at once; a request beyond that gets 503 with Retry-After.",
+        description="Analyses running at once (with the process executor: worker processes, "
+        "each holding the model; propscope serve --workers); a request beyond that gets 503 "
+        "with Retry-After at once, never queued.",
+    )
+    executor: Literal["process", "thread"] = Field(
+        default="process",
+        description="Where analyses run: worker processes (the server's own process stays free "
+        "to answer at once; an analysis past its budget is stopped) or threads of the server's "
+        "process (less memory; an analysis past its budget runs on to its end, holding its "
+        "slot).",
+    )
+    analysis_budget_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest time one request's analysis (a batch's together) may take, in "
+        "seconds; past it the request gets 422 (E057).",
+    )
+    max_fetches: int = Field(
+        default=4,
+        ge=1,
+        description='URL fetches ({"url": ...}) at once, apart from the analysis slots so that '
+        "a slow page never holds one; a fetch beyond that gets 503.",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time a client has to send a request's headers (from connecting, or from "
+        "the previous answer on a kept-alive connection), in seconds; then the connection is "
+        "closed (with 408 if part of a request came). Relax it behind a reverse proxy that "
+        "buffers requests.",
+    )
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Time a client has to send a request's body once its headers came, in "
+        "seconds; then it gets 408 (E058).",
     )
     retry_after_s: int = Field(
         default=2, ge=0, description="Seconds in the Retry-After header of a 503 (server busy)."
@@ -71,11 +108,18 @@ class Settings(BaseSettings):
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    name = host.strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
+    """True where ``host`` is a loopback address (127.0.0.0/8, ::1), or a name every address
+    of which is one. Names are resolved like any other (``localhost`` and ``*.localhost``
+    included: no name is trusted for what it says); one that does not resolve is not loopback.
+    """
+    name = host.strip().strip("[]")
     try:
-        return ipaddress.ip_address(name).is_loopback
+        return ipaddress.ip_address(name.split("%", 1)[0]).is_loopback
     except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
         return False
+    addresses = {str(info[4][0]).split("%", 1)[0] for info in infos}
+    return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)

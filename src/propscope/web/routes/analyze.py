@@ -1,17 +1,18 @@
-"""``POST /api/v1/analyze`` and ``POST /api/v1/analyze/batch``: thin skins over the pipeline."""
+"""``POST /api/v1/analyze`` and ``POST /api/v1/analyze/batch``: thin skins over the runner.
+
+A URL is fetched first, in a fetch slot of its own (``AppState.fetch``), and only then does
+the page take an analysis slot, so a slow page never holds one.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
 
 from propscope.errors import Code
-from propscope.pipeline import Pipeline
-from propscope.web.deps import AppState, Fetcher, FetcherDep, State, require_token
+from propscope.web.deps import FetcherDep, State
 from propscope.web.errors import ApiError, error_responses
+from propscope.web.runner import Job, JobContent, JobKind
 from propscope.web.schemas import (
     AnalysisOut,
     AnalyzeRequest,
@@ -19,11 +20,14 @@ from propscope.web.schemas import (
     BatchRequest,
     HtmlInput,
     TextInput,
-    UrlInput,
 )
 
-ERRORS = error_responses(400, 413, 422, 503)
-router = APIRouter(prefix="/api/v1", tags=["analyze"], dependencies=[Depends(require_token)])
+ERRORS = error_responses(400, 408, 413, 422, 503)
+router = APIRouter(prefix="/api/v1", tags=["analyze"])
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 @router.post(
@@ -32,16 +36,20 @@ router = APIRouter(prefix="/api/v1", tags=["analyze"], dependencies=[Depends(req
     response_class=JSONResponse,
     responses={200: {"model": AnalysisOut, "description": "The analysis JSON"}, **ERRORS},
 )
-async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> JSONResponse:
+async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> Response:
     """Persuasion-technique spans and check-worthy claims of one input.
 
     Send exactly one of `text`, `html` or `url`. Offsets are indices into the text analysed:
     for `text` that is the text sent; for `html` and `url` it is the extracted main text,
     returned as `text`.
     """
-    with state.limiter.slot():
-        result = await run_in_threadpool(_analyze_one, state, body, fetcher)
-    return JSONResponse(result)
+    if isinstance(body, TextInput):
+        job = _job(body, "text", body.text)
+    elif isinstance(body, HtmlInput):
+        job = _job(body, "html", body.html)
+    else:
+        job = _job(body, "page", await state.fetch(fetcher, body.url))
+    return _json(await state.runner.run(job))
 
 
 @router.post(
@@ -53,31 +61,21 @@ async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> JS
         **ERRORS,
     },
 )
-async def analyze_batch(body: BatchRequest, state: State) -> JSONResponse:
+async def analyze_batch(body: BatchRequest, state: State) -> Response:
     """Analyses of up to `max_batch` plain texts, in the order sent (one slot for the batch)."""
     limit = state.settings.max_batch
     if len(body.texts) > limit:
         raise ApiError(
             422, Code.BAD_REQUEST, f"the batch holds {len(body.texts)} texts; the limit is {limit}"
         )
-    with state.limiter.slot():
-        pipeline = _pipeline(state, body)
-        analyses = await run_in_threadpool(lambda: [a.to_dict() for a in pipeline.pipe(body.texts)])
-    return JSONResponse({"analyses": analyses})
+    return _json(await state.runner.run(_job(body, "batch", tuple(body.texts))))
 
 
-def _pipeline(state: AppState, body: TextInput | HtmlInput | UrlInput | BatchRequest) -> Pipeline:
-    return state.pipeline.using(
+def _job(body: AnalyzeRequest | BatchRequest, kind: JobKind, content: JobContent) -> Job:
+    return Job(
+        kind,
+        content,
         sensitivity=body.sensitivity,
         min_score=body.min_score,
         claims_threshold=body.claims_threshold,
     )
-
-
-def _analyze_one(state: AppState, body: AnalyzeRequest, fetcher: Fetcher) -> dict[str, Any]:
-    pipeline = _pipeline(state, body)
-    if isinstance(body, TextInput):
-        return pipeline.analyze(body.text).to_dict()
-    if isinstance(body, HtmlInput):
-        return pipeline.analyze_html(body.html).to_dict()
-    return pipeline.analyze_url(body.url, limits=state.fetch_limits, fetch=fetcher).to_dict()

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from propscope.errors import Code, PropscopeError
 from propscope.store import queries
 from propscope.store.db import Database
 from propscope.techniques import LABELS
-from propscope.web.deps import AppState, State, require_token
+from propscope.web.deps import AppState, State
 from propscope.web.errors import ApiError, ErrorOut, error_responses
 
-router = APIRouter(prefix="/api/v1/corpus", tags=["corpus"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/api/v1/corpus", tags=["corpus"])
 
 NO_DATABASE = (
     "this server has no corpus database: start it with propscope serve --db URL "

@@ -18,7 +18,7 @@ async def health(state: State) -> dict[str, Any]:
     """`ok` once the model is loaded; says whether the analyze routes need a token. Needs no
     token."""
     s = state.settings
-    info = state.pipeline.info
+    info = state.runner.info
     return {
         "status": "ok",
         "version": __version__,

@@ -1,0 +1,103 @@
+"""uvicorn, as ``propscope serve`` (and the tests' live servers) run it: its HTTP/1.1 protocol
+with a deadline for the request headers.
+
+uvicorn has no limit on the time a client takes to send its headers: a client sending one byte
+a second keeps a connection open for ever, and a few hundred of them hold the server's
+connections. ``GuardedH11Protocol`` gives every request ``header_timeout_s`` from the
+connection's start (or the end of the previous answer, on a kept-alive connection) to finish
+its headers; past it the connection is closed, with a 408 if part of a request came. Once the
+headers are in, ``BodyGuard`` (``web/limits.py``) times the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from propscope.errors import Code
+from propscope.web.runner import encode
+from propscope.web.settings import Settings
+
+
+def _timeout_answer(timeout_s: float) -> bytes:
+    body = encode(
+        {
+            "error": {
+                "code": Code.REQUEST_TIMEOUT.value,
+                "message": f"the request headers did not arrive within {timeout_s:g} s "
+                "(header_timeout_s)",
+            }
+        }
+    )
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n"
+        "x-content-type-options: nosniff\r\ncache-control: no-store\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class GuardedH11Protocol(H11Protocol):
+    header_timeout_s = 10.0  # set per server by ``protocol_class``
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._got_bytes = False
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._got_bytes = False
+        self._header_timer = self.loop.call_later(self.header_timeout_s, self._headers_late)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def data_received(self, data: bytes) -> None:
+        self._got_bytes = self._got_bytes or bool(data)
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:  # the request line and headers are in
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._arm()  # the next request on this connection gets its own deadline
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+            return
+        if self._got_bytes:
+            self.transport.write(_timeout_answer(self.header_timeout_s))
+        self.transport.close()
+
+
+def protocol_class(header_timeout_s: float) -> type[GuardedH11Protocol]:
+    return type(
+        "GuardedH11Protocol",
+        (GuardedH11Protocol,),
+        {"header_timeout_s": header_timeout_s},
+    )
+
+
+def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for ``app`` with the guarded protocol."""
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        http=protocol_class(settings.header_timeout_s),
+        **options,
+    )
