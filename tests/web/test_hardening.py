@@ -238,13 +238,13 @@ def test_a_model_that_fails_to_load_is_a_coded_error(tmp_path: Any) -> None:
 # --- slow clients on a real server ---
 
 
-@pytest.fixture
-def guarded_server(lexicon_pipeline: Pipeline) -> Iterator[str]:
+@pytest.fixture(params=["httptools", "h11"])
+def guarded_server(lexicon_pipeline: Pipeline, request: pytest.FixtureRequest) -> Iterator[str]:
     app = create_app(
         Settings(model="builtin:lexicon", header_timeout_s=0.5, body_timeout_s=0.5),
         pipeline=lexicon_pipeline,
     )
-    live = start_server(app)
+    live = start_server(app, parser=request.param)
     yield live.url
     stop_server(live)
 

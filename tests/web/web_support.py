@@ -59,14 +59,20 @@ class LiveServer:
     thread: threading.Thread = field(repr=False)
 
 
-def start_server(app: FastAPI) -> LiveServer:
-    """uvicorn on a free 127.0.0.1 port, in a daemon thread; returns once it accepts."""
+def start_server(app: FastAPI, parser: str = "auto") -> LiveServer:
+    """uvicorn on a free 127.0.0.1 port, in a daemon thread; returns once it accepts
+    (``parser``: the HTTP parser of ``propscope.web.server.uvicorn_config``)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn_config(
-        app, app.state.propscope.settings, log_level="warning", lifespan="off", access_log=False
+        app,
+        app.state.propscope.settings,
+        parser=parser,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -110,8 +110,19 @@ class BusyGate:
     ) -> None:
         self.app = app
         self.free_slots = free_slots
-        self.slots = slots
-        self.retry_after_s = retry_after_s
+        # the refusal is the same every time: rendered once (it is what a flood gets)
+        response = error_response(
+            503,
+            Code.BUSY,
+            f"the server is busy ({slots} analyses running); retry in {retry_after_s} s",
+            {"Retry-After": str(retry_after_s)},
+        )
+        self._start: Message = {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": response.raw_headers,
+        }
+        self._body: Message = {"type": "http.response.body", "body": response.body}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -120,14 +131,8 @@ class BusyGate:
             and scope["path"] in ANALYSIS
             and self.free_slots() <= 0
         ):
-            response = error_response(
-                503,
-                Code.BUSY,
-                f"the server is busy ({self.slots} analyses running); retry in "
-                f"{self.retry_after_s} s",
-                {"Retry-After": str(self.retry_after_s)},
-            )
-            await response(scope, receive, send)
+            await send(self._start)
+            await send(self._body)
             return
         await self.app(scope, receive, send)
 

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         "buffers requests.",
     )
     body_timeout_s: float = Field(
-        default=30.0,
+        default=20.0,
         gt=0,
         description="Time a client has to send a request's body once its headers came, in "
         "seconds; then it gets 408 (E058).",
