@@ -64,7 +64,11 @@ class AppState:
             return await got if inspect.isawaitable(got) else got
 
 
-def get_state(request: Request) -> AppState:
+# Both dependencies are coroutines: FastAPI runs a plain function in its thread pool, a hop
+# through another thread that every request (health checks too) would pay under load.
+
+
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.propscope
     return state
 
@@ -72,7 +76,7 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def get_fetcher() -> Fetcher:
+async def get_fetcher() -> Fetcher:
     """The URL fetcher; tests override it to stay off the network."""
     return fetch_url_async
 
