@@ -29,6 +29,21 @@ def test_lines_model_counts_crlf_line_ends() -> None:
     assert [s.text_in(text) for s in LinesModel().detect(text)] == ["one", "two"]
 
 
+def test_lines_model_ends_lines_at_every_line_break() -> None:
+    """CR alone, U+2028, U+2029, NEL, VT and FF end a line as \n does (issue #14)."""
+    text = "one\rtwo\u2028three\u2029four\x85five\vsix\fseven \r\n eight"
+    assert [s.text_in(text) for s in LinesModel().detect(text)] == [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+    ]
+
+
 def test_lines_model_classify() -> None:
     assert LinesModel().classify("abc", [(0, 1), (1, 3)]) == [
         ("Loaded_Language", 1.0),

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from propscope.decode.sentences import overlap_scores
 from propscope.model import DocScores
+from propscope.segment.windows import LINE
 from propscope.types import ModelInfo, Span
 
 _LEXICON: dict[str, tuple[str, ...]] = {
@@ -286,14 +287,14 @@ class LinesModel(_Baseline):
     info = ModelInfo("propscope-lines-baseline", "0.1.0")
 
     def detect(self, text: str) -> list[Span]:
+        """Lines end at any line break (``segment.windows.LINE_BREAKS``), as for the detector."""
         spans: list[Span] = []
-        pos = 0
-        for line in text.split("\n"):
+        for m in LINE.finditer(text):
+            line = m.group()
             stripped = line.strip()
             if stripped:
-                lead = len(line) - len(line.lstrip())
-                spans.append(Span(pos + lead, pos + lead + len(stripped), "Loaded_Language", 1.0))
-            pos += len(line) + 1
+                start = m.start() + len(line) - len(line.lstrip())
+                spans.append(Span(start, start + len(stripped), "Loaded_Language", 1.0))
         return spans
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:

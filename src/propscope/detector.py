@@ -36,13 +36,12 @@ from propscope.infer.scores import BlockScorer, BlockScores, RuntimeSettings
 from propscope.infer.tokenize import TextTokenizer
 from propscope.model import DocScores
 from propscope.models.folder import CLAIMS_MODEL, ModelFolder
+from propscope.segment.windows import StartIndex, starting_in
 from propscope.types import ModelInfo, Span
 
+__all__ = ["DetectorModel", "starting_in"]
 
-def starting_in(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> list[int]:
-    """Indexes of the ranges that start in [start, end): the block a span or sentence
-    belongs to is the one that holds its start."""
-    return [i for i, (s, _e) in enumerate(ranges) if start <= s < end]
+CLAIMS_CHUNK = 1024  # sentences the claims model is given at once
 
 
 class DetectorModel:
@@ -132,9 +131,10 @@ class DetectorModel:
         spans: list[Span] = []
         sent_scores = [0.0] * len(sentences)
         claims = [0.0] * len(sentences)
+        starting = StartIndex(sentences)
         for scores in self.scorer.score_text(text):
             spans.extend(calibrate(self.candidates(scores, text), cfg))
-            mine = starting_in(scores.start, scores.end, sentences)
+            mine = starting(scores.start, scores.end)
             for i in mine:
                 sent_scores[i] = sentence_score(scores, *sentences[i])
             if self.claims_head is not None:
@@ -142,7 +142,12 @@ class DetectorModel:
                 for i, c in zip(mine, got, strict=True):
                     claims[i] = c
         if self.claims_model is not None:
-            claims = self.claims_model.probabilities([text[b:e] for b, e in sentences])
+            # a chunk of sentences at a time (each is scored alone): their texts, token ids and
+            # pending calls never pile up for a long text
+            claims = []
+            for k in range(0, len(sentences), CLAIMS_CHUNK):
+                chunk = sentences[k : k + CLAIMS_CHUNK]
+                claims += self.claims_model.probabilities([text[b:e] for b, e in chunk])
         has_claims = self.claims_head is not None or self.claims_model is not None
         return DocScores(spans, sent_scores, claims if has_claims else None)
 
@@ -162,8 +167,9 @@ class DetectorModel:
         """The most likely technique of each span (with the decoder's temperature), from the
         scores of the block that holds its start."""
         result: list[tuple[str, float]] = [(self.labels[0], 0.0)] * len(spans)
+        starting = StartIndex(spans)
         for bs, be in self.scorer.blocks(text):
-            mine = starting_in(bs, be, spans)
+            mine = starting(bs, be)
             if not mine:
                 continue
             scores = self.scorer.score_block(text, bs, be)

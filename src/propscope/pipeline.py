@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from propscope.claims.checkworthy import assemble_claims
 from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile
-from propscope.claims.quotes import Quote, find_quotes, quote_of, speaker_of
+from propscope.claims.quotes import Quote, QuoteIndex, find_quotes, speaker_of
 from propscope.corpus.html import extract_main_text
 from propscope.corpus.text import replace_surrogates
 from propscope.errors import Code, PropscopeError, Warn, warning
@@ -205,7 +205,7 @@ class Pipeline:
         scores = self.model.process(text, sentences, min_score=self.shown_from)
         quotes = find_quotes(text, sentences)
         spans = sorted(
-            (_mark_quoted(s, quotes, text) for s in scores.spans),
+            _mark_quoted(scores.spans, quotes, text),
             key=lambda s: (s.start, s.end, s.technique),
         )
         claims = assemble_claims(
@@ -234,9 +234,13 @@ class Pipeline:
         )
 
 
-def _mark_quoted(span: Span, quotes: list[Quote], text: str) -> Span:
-    q = quote_of(quotes, span.start, span.end)
-    return span if q is None else replace(span, quoted=True, speaker=speaker_of(q, text))
+def _mark_quoted(spans: Iterable[Span], quotes: list[Quote], text: str) -> Iterator[Span]:
+    """Each span, marked quoted (with its speaker, where known) where a quote holds most of
+    it (``quote_of``, by an index built once)."""
+    quoted = QuoteIndex(quotes)
+    for span in spans:
+        q = quoted.of(span.start, span.end)
+        yield span if q is None else replace(span, quoted=True, speaker=speaker_of(q, text))
 
 
 def load(

@@ -12,7 +12,7 @@ from typing import Any
 SCHEMA = "propscope.analysis/1"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     start: int
     end: int
@@ -33,14 +33,14 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     start: int
     end: int
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     start: int
     end: int
@@ -50,7 +50,7 @@ class Claim:
     speaker: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
@@ -88,38 +88,9 @@ class Analysis:
             "schema": SCHEMA,
             "model": {"name": self.model.name, "version": self.model.version},
             "text_length": len(t),
-            "spans": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "technique": s.technique,
-                    "score": round(float(s.score), 4),
-                    "technique_score": round(float(s.technique_score), 4),
-                    "text": t[s.start : s.end],
-                    "quoted": s.quoted,
-                    "speaker": s.speaker,
-                }
-                for s in self.spans
-            ],
-            "claims": [
-                {
-                    "start": c.start,
-                    "end": c.end,
-                    "text": t[c.start : c.end],
-                    "score": round(float(c.score), 4),
-                    "quoted": c.quoted,
-                    "speaker": c.speaker,
-                    "facts": [
-                        {"start": f.start, "end": f.end, "kind": f.kind, "text": t[f.start : f.end]}
-                        for f in c.facts
-                    ],
-                }
-                for c in self.claims
-            ],
-            "sentences": [
-                {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}
-                for s in self.sentences
-            ],
+            "spans": [span_dict(s, t) for s in self.spans],
+            "claims": [claim_dict(c, t) for c in self.claims],
+            "sentences": [sentence_dict(s) for s in self.sentences],
             "profile": dict(self.profile),
             "warnings": [dict(w) for w in self.warnings],
         }
@@ -136,3 +107,39 @@ class Analysis:
         if self.id is not None:
             out["id"] = self.id
         return out
+
+
+# one item of the analysis JSON each (``Analysis.to_dict``; ``report.render.write_json`` writes
+# them one at a time)
+
+
+def span_dict(s: Span, text: str) -> dict[str, Any]:
+    return {
+        "start": s.start,
+        "end": s.end,
+        "technique": s.technique,
+        "score": round(float(s.score), 4),
+        "technique_score": round(float(s.technique_score), 4),
+        "text": text[s.start : s.end],
+        "quoted": s.quoted,
+        "speaker": s.speaker,
+    }
+
+
+def claim_dict(c: Claim, text: str) -> dict[str, Any]:
+    return {
+        "start": c.start,
+        "end": c.end,
+        "text": text[c.start : c.end],
+        "score": round(float(c.score), 4),
+        "quoted": c.quoted,
+        "speaker": c.speaker,
+        "facts": [
+            {"start": f.start, "end": f.end, "kind": f.kind, "text": text[f.start : f.end]}
+            for f in c.facts
+        ],
+    }
+
+
+def sentence_dict(s: Sentence) -> dict[str, Any]:
+    return {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}

@@ -349,3 +349,21 @@ def test_quantities_inside_names_are_dropped() -> None:
     text = "Schecter connected with the Sixteen Thirty Fund and its donors."
     assert texts(text, "organization") == ["the Sixteen Thirty Fund"]
     assert texts(text, "quantity") == []
+
+
+def test_spacy_keeps_no_word_of_the_texts_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy's vocabulary would keep every new word read, for the life of the process (a
+    50 MB text: tens of MB); facts are found in a memory zone, with the same results."""
+    import contextlib
+
+    first = "Senator Qwzxlorp of Vbnmtown said 4,512 Flurbix workers left on Jan. 5, 2021."
+    text = "Governor Plomfrax of Zirbleton said 9,876 Quargle workers left on May 7, 2020."
+    nlp = load_nlp()
+    extract_facts_batch(first, [(0, len(first))])
+    n = len(nlp.vocab.strings)
+    zoned = extract_facts_batch(text, [(0, len(text)), (9, 30)])
+    assert len(nlp.vocab.strings) == n
+    assert "Plomfrax" not in nlp.vocab.strings
+    monkeypatch.setattr(type(nlp), "memory_zone", lambda self, mem=None: contextlib.nullcontext())
+    assert extract_facts_batch(text, [(0, len(text)), (9, 30)]) == zoned
+    assert zoned[0] and "Plomfrax" in nlp.vocab.strings  # kept without the zone

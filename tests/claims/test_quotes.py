@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from propscope.claims.quotes import Quote, find_quotes, quote_of
+from propscope.claims.quotes import Quote, QuoteIndex, find_quotes, quote_of
 
 
 def show(text: str) -> list[tuple[str, str, str | None]]:
@@ -147,6 +147,45 @@ def test_quote_of_prefers_the_innermost_quote() -> None:
     inner = Quote(10, 30, 40, 45)
     assert quote_of([outer, inner], 12, 20) is inner
     assert quote_of([], 0, 5) is None
+
+
+quotes_st = st.lists(
+    st.builds(
+        lambda a, n, k: Quote(a, a + n, kind=k),
+        st.integers(0, 80),
+        st.integers(1, 40),
+        st.sampled_from(["quoted", "reported"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    quotes_st,
+    st.booleans(),
+    st.lists(st.tuples(st.integers(-3, 125), st.integers(-3, 125)), max_size=30),
+)
+def test_quote_index_answers_as_the_scan(
+    quotes: list[Quote], ordered: bool, spans: list[tuple[int, int]]
+) -> None:
+    """Nested, overlapping and equal quotes, in find_quotes' order or not; ties go to the
+    same quote (the first of equal ones in the given order)."""
+    if ordered:
+        quotes.sort(key=lambda q: (q.start, q.end))
+    index = QuoteIndex(quotes)
+    for a, b in [*spans, (0, 130), (5, 5), (9, 4)]:
+        assert index.of(a, b) is quote_of(quotes, a, b)
+
+
+def test_quote_index_on_found_quotes() -> None:
+    text = ('"We will raise taxes on the rich," Smith said. Prices rose, he said.\n' * 200) * 2
+    quotes = find_quotes(text)
+    index = QuoteIndex(quotes)
+    assert len(index) == len(quotes) > 400
+    for a in range(0, len(text) - 30, 37):
+        for n in (1, 5, 12, 30):
+            assert index.of(a, a + n) is quote_of(quotes, a, a + n)
 
 
 def test_no_crash_on_odd_text() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from propscope.decode.spans import (
     Candidate,
@@ -106,11 +107,26 @@ def pytest_approx(x: float) -> object:
     return pytest.approx(x, abs=1e-6)
 
 
-def test_spans_never_cross_a_line_break() -> None:
-    text = "aa bb\ncc dd"
-    offs = np.array([[0, 2], [3, 5], [6, 8], [9, 11]])
+@pytest.mark.parametrize(
+    "br", ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\v", "\f", "\x1c", "\r\r"]
+)
+def test_spans_never_cross_a_line_break(br: str) -> None:
+    """Any line break str.splitlines knows ends a span, not only \n (issue #14)."""
+    text = f"aa bb{br}cc dd"
+    k = len(br) - 1
+    offs = np.array([[0, 2], [3, 5], [6 + k, 8 + k], [9 + k, 11 + k]])
     out = decode_runs(np.full(4, 0.9), np.zeros(4), offs, text, DecoderConfig())
     assert [text[s:e] for s, e, _ in out] == ["aa bb", "cc dd"]
+
+
+@pytest.mark.parametrize("br", ["\r", "\u2028", "\x85", "\f"])
+def test_extension_and_trimming_stop_at_any_line_break(br: str) -> None:
+    text = f"Then he left{br}Next line, and more."
+    n = text.index("Next")
+    assert text[slice(*extend_span(text, n, n + 4, "sentence"))] == "Next line, and more"
+    t = text.index("left")
+    assert text[slice(*extend_span(text, t, t + 4, "clause"))] == "Then he left"
+    assert trim(f"{br}word{br}", 0, 6) == (1, 5)
 
 
 def test_leading_possessive_is_trimmed() -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import propscope
 from propscope.pipeline import Pipeline
+from propscope.segment.windows import LINE_BREAKS
 
 PIECES = [
     "The",
@@ -125,3 +126,75 @@ def test_five_megabytes_in_bounded_memory(tiny_model_dir: Path) -> None:
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     assert _peak_rss_mb(code) < 600
+
+
+# --- line breaks are line breaks, whichever (issue #14, part 4) ---------------------------
+
+BREAKS = ["\r", "\r\n", "\u2028", "\u2029", "\x85", "\v", "\f", "\n"]
+ONE_CHAR_BREAKS = [b for b in BREAKS if len(b) == 1 and b != "\n"]
+SENTENCES = [
+    "They are evil thugs who lie to everyone",
+    "Our great nation will never surrender to them!",
+    "The so-called experts lied again and again.",
+    "Shameful, disgusting, outrageous lies",
+    "“Fake news,” Smith said on Monday.",
+    "Wake up, America",
+    "Prices rose 3.5% in 2019, according to the bureau.",
+    " ",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Pipeline:
+    return propscope.load()
+
+
+@pytest.fixture(scope="module")
+def both(nlp: Pipeline, shipped: Pipeline) -> dict[str, Pipeline]:
+    return {"tiny": nlp, "shipped": shipped}
+
+
+def _no_line_break_inside(nlp: Pipeline, text: str) -> None:
+    a = nlp.analyze(text)
+    for kind, items in (("span", a.spans), ("sentence", a.sentences), ("claim", a.claims)):
+        for x in items:
+            assert 0 <= x.start < x.end <= len(text), (kind, x)
+            inside = text[x.start : x.end]
+            assert not any(c in LINE_BREAKS for c in inside), (kind, inside)
+
+
+lines_st = st.lists(
+    st.one_of(st.sampled_from(SENTENCES), st.sampled_from(BREAKS)), min_size=1, max_size=14
+).map("".join)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines_st, st.sampled_from(["tiny", "shipped"]))
+def test_nothing_crosses_a_line_break(both: dict[str, Pipeline], text: str, which: str) -> None:
+    _no_line_break_inside(both[which], text)
+
+
+@pytest.mark.parametrize("br", [*BREAKS, "\r\r", "\u2028\u2028"])
+@pytest.mark.parametrize("which", ["tiny", "shipped"])
+def test_no_span_crosses_a_line_break(both: dict[str, Pipeline], which: str, br: str) -> None:
+    """Lines the shipped model marks whole, joined by one kind of line break: before the fix,
+    spans ran over CR, U+2028, U+2029, NEL, VT and FF (one covered three lines)."""
+    _no_line_break_inside(both[which], br.join(SENTENCES[:6] * 2))
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from([*SENTENCES, "\n", "\n\n"]), min_size=1, max_size=12).map("".join),
+    st.sampled_from(ONE_CHAR_BREAKS),
+)
+def test_every_line_break_reads_as_a_newline(shipped: Pipeline, text: str, br: str) -> None:
+    """The same text with another line break in place of each \\n (offsets unchanged) gives
+    the same spans, sentences and claims: the detector, the tokenizer (which would delete NEL,
+    VT and FF and glue the words around them), the sentence splitter and the decoder all end
+    a line there."""
+    a, b = shipped.analyze(text), shipped.analyze(text.replace("\n", br))
+    assert (b.spans, b.sentences, b.claims) == (a.spans, a.sentences, a.claims)

@@ -172,3 +172,32 @@ def test_head_sigmoid_saturates_without_a_numpy_warning() -> None:
         assert sigmoid(np.float32(200.0)) == 1.0
     assert sigmoid(np.float32(0.0)) == 0.5
     assert sigmoid(np.float32(np.log(3.0))) == pytest.approx(0.75, abs=1e-7)
+
+
+def test_a_block_goes_to_the_encoder_a_few_batches_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bounded memory: at most RUN_AT_ONCE batches' outputs are held at once, and the scores
+    are those of one call with every batch (each batch is run on its own anyway)."""
+    from propscope.infer import scores as scores_module
+    from propscope.infer.encoder import OnnxEncoder
+
+    tok = TextTokenizer(TOKENIZER)
+    text = "\n".join(f"line {i} of some evil text, with words." for i in range(60))
+    settings = RuntimeSettings(window=16, stride=12, batch_size=2, anchor="lines", context=4)
+    scorer = BlockScorer(OnnxEncoder(TOKENIZER.parent / "model.onnx", threads=2), tok, settings)
+    whole = scorer.score_block(text, 0, len(text))
+    sizes: list[int] = []
+    run_many = scorer.encoder.run_many
+
+    def counted(batches: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, ...]]:
+        sizes.append(len(batches))
+        return run_many(batches)
+
+    monkeypatch.setattr(scorer.encoder, "run_many", counted)
+    monkeypatch.setattr(scores_module, "RUN_AT_ONCE", 3)
+    some = scorer.score_block(text, 0, len(text))
+    assert whole is not None and some is not None
+    assert len(sizes) > 5 and max(sizes) == 3
+    for name in ("offsets", "probs", "hidden", "cls"):
+        np.testing.assert_array_equal(getattr(some, name), getattr(whole, name))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import replace
+from pathlib import Path
 
-from propscope.report.render import render_json, render_jsonl, render_ptc
-from propscope.types import Analysis, ModelInfo, Span
+import pytest
+
+import propscope
+from propscope.report.render import render_json, render_jsonl, render_ptc, write_json
+from propscope.types import Analysis, Claim, Fact, ModelInfo, Sentence, Span
 
 A = Analysis(
     text="\ufeffOur country, “evil”.",
@@ -32,6 +38,50 @@ def test_render_json_list_shape_can_be_forced_for_one_item() -> None:
 
 def test_render_json_keeps_non_ascii() -> None:
     assert "“evil”" in render_json([("a.txt", A)])
+
+
+B = replace(
+    A,
+    claims=(Claim(1, 21, 0.5, (Fact(1, 12, "place"),), quoted=True, speaker="x\ny"),),
+    sentences=(Sentence(1, 21, 0.25), Sentence(21, 22, 1 / 3)),
+    warnings=({"code": "W001", "message": "m"},),
+    source="https://example.org/a",
+    main_text=True,
+    min_score=0.3,
+    operating_points={"balanced": 0.3},
+    claims_threshold=0.32,
+    id="7",
+)
+EMPTY = Analysis(text="", model=ModelInfo("m", "1"))
+
+
+@pytest.mark.parametrize(
+    ("items", "as_list"),
+    [
+        ([("a.txt", A)], None),
+        ([("a.txt", A)], True),
+        ([("b.txt", B)], None),
+        ([("e.txt", EMPTY)], None),
+        ([("a.txt", A), ("b.txt", B), ("e.txt", EMPTY)], None),
+        ([("a.txt", A), ("b.txt", B)], False),
+    ],
+)
+def test_write_json_writes_what_render_json_renders(
+    items: list[tuple[str, Analysis]], as_list: bool | None
+) -> None:
+    """Streamed piece by piece (for a huge text), the same characters (issue #14)."""
+    out = io.StringIO()
+    write_json(items, out, as_list=as_list)
+    assert out.getvalue() == render_json(items, as_list=as_list)
+
+
+def test_write_json_of_a_real_analysis() -> None:
+    nlp = propscope.load(Path(__file__).resolve().parents[1] / "fixtures" / "tiny-model")
+    a = nlp.analyze("They are evil thugs.\n“Fake news,” Smith said on Monday in Paris.\n" * 5)
+    assert a.spans and a.sentences
+    out = io.StringIO()
+    write_json([("a.txt", a)], out)
+    assert out.getvalue() == render_json([("a.txt", a)])
 
 
 def test_render_jsonl_is_one_line() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from propscope.claims.facts import extract_facts_batch
-from propscope.claims.quotes import Quote, quote_of, speaker_of
+from propscope.claims.quotes import Quote, QuoteIndex, speaker_of
 from propscope.infer.features import sentence_features
 from propscope.infer.heads import MlpHead, sigmoid
 from propscope.infer.scores import BlockScores
@@ -47,8 +47,9 @@ def assemble_claims(
         extract_facts_batch(text, regions) if facts and regions else [[] for _ in regions]
     )
     claims: list[Claim] = []
+    quoted = QuoteIndex(quotes)
     for i, fs in zip(chosen, found, strict=True):
         b, e = sentences[i]
-        q = quote_of(quotes, b, e)
+        q = quoted.of(b, e)
         claims.append(Claim(b, e, scores[i], tuple(fs), q is not None, speaker_of(q, text)))
     return claims

@@ -93,6 +93,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -363,6 +364,7 @@ _UNIT_WORDS = _words(
 )
 
 _nlp: Language | None = None
+_ZONE = threading.Lock()  # one spaCy memory zone at a time
 
 
 def _import_spacy_without_torch() -> Any:
@@ -420,9 +422,14 @@ def extract_facts_batch(text: str, regions: Sequence[tuple[int, int]]) -> list[l
     found: list[list[tuple[int, int, str]]] = [[] for _ in regions]
     if pieces:
         nlp = load_nlp()
-        docs = nlp.pipe((_for_model(text[a:b]) for _, a, b in pieces), batch_size=BATCH_SIZE)
-        for (i, a, _b), doc in zip(pieces, docs, strict=True):
-            found[i].extend(_entities(doc, a))
+        # spaCy keeps every new word it reads (its vocabulary and tokenizer cache), for the
+        # life of the process: in a memory zone, those of these pieces are freed at its end
+        # (nothing of a Doc is kept: only offsets and labels). Zones must not overlap: one at a
+        # time (spaCy holds the GIL for most of its work anyway).
+        with _ZONE, nlp.memory_zone():
+            docs = nlp.pipe((_for_model(text[a:b]) for _, a, b in pieces), batch_size=BATCH_SIZE)
+            for (i, a, _b), doc in zip(pieces, docs, strict=True):
+                found[i].extend(_entities(doc, a))
     titled = _titled_surnames(text) if any(found) else frozenset()
     return [_facts(text, a, b, found[i], titled) for i, (a, b) in enumerate(regions)]
 

@@ -28,6 +28,7 @@ right before it (``Smith said: "..."``), within the paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -38,7 +39,8 @@ from propscope.claims._speech import (
     speaker_first_at,
     verb_first_at,
 )
-from propscope.segment.sentences import LINE, split_sentences
+from propscope.segment.sentences import split_sentences
+from propscope.segment.windows import LINE
 
 WINDOW = 160  # how far from a quotation mark its speaker is looked for
 
@@ -110,6 +112,64 @@ def quote_of(quotes: Iterable[Quote], start: int, end: int) -> Quote | None:
         if best is None or key > best_key:
             best, best_key = q, key
     return best
+
+
+class QuoteIndex:
+    """``quote_of`` over fixed quotes, for many spans: the same answers, each in
+    O(log n + k) for k quotes holding the span's middle, instead of a scan of every quote.
+
+    A quote that holds more than half of ``[start, end)`` holds its middle: its start is
+    before ``(start + end) / 2`` and its end after. The quotes are sorted by start (with their
+    position in the given order, which breaks ties as ``quote_of``'s scan does) under a
+    segment tree of their largest end, so the quotes holding a point are found without
+    visiting the others."""
+
+    def __init__(self, quotes: Iterable[Quote]) -> None:
+        self._quotes = list(quotes)
+        self._order = sorted(range(len(self._quotes)), key=lambda i: self._quotes[i].start)
+        self._starts = [self._quotes[i].start for i in self._order]
+        size = 1
+        while size < len(self._order):
+            size *= 2
+        self._size = size
+        tree = [-1] * (2 * size)  # tree[size + k]: the end of the k-th quote by start
+        for k, i in enumerate(self._order):
+            tree[size + k] = self._quotes[i].end
+        for node in range(size - 1, 0, -1):
+            tree[node] = max(tree[2 * node], tree[2 * node + 1])
+        self._max_end = tree
+
+    def __len__(self) -> int:
+        return len(self._quotes)
+
+    def _holding(self, twice_mid: int) -> list[int]:
+        """Positions (in the given order, ascending) of the quotes with ``2 * start <
+        twice_mid < 2 * end``: those that hold the point ``twice_mid / 2``."""
+        k = bisect_right(self._starts, (twice_mid - 1) // 2)  # 2 * start < twice_mid
+        if k == 0:
+            return []
+        above = twice_mid // 2  # 2 * end > twice_mid
+        tree, size = self._max_end, self._size
+        found: list[int] = []
+        stack = [(1, 0, size)]  # (node, first leaf, leaf after its last)
+        while stack:
+            node, lo, hi = stack.pop()
+            if lo >= k or tree[node] <= above:
+                continue
+            if hi - lo == 1:
+                found.append(self._order[lo])
+                continue
+            mid = (lo + hi) // 2
+            stack.append((2 * node, lo, mid))
+            stack.append((2 * node + 1, mid, hi))
+        found.sort()
+        return found
+
+    def of(self, start: int, end: int) -> Quote | None:
+        """``quote_of(quotes, start, end)``."""
+        if end <= start or not self._quotes:
+            return None  # no quote holds more than half of nothing
+        return quote_of((self._quotes[i] for i in self._holding(start + end)), start, end)
 
 
 def speaker_of(q: Quote | None, text: str) -> str | None:

@@ -16,7 +16,7 @@ from propscope.corpus.text import read_bytes, read_stdin, read_text
 from propscope.errors import PropscopeError
 from propscope.pipeline import Pipeline, check_claims_threshold
 from propscope.report.html import render_html
-from propscope.report.render import print_text, render_json, render_jsonl, render_ptc
+from propscope.report.render import print_text, render_jsonl, render_ptc, write_json
 from propscope.types import Analysis
 
 
@@ -152,7 +152,9 @@ def analyze_files(
         else:
             print_text(out, analysis, name if len(sources) > 1 else None)
     if fmt is Format.json and done:
-        sys.stdout.write(render_json(done, as_list=len(sources) > 1) + "\n")
+        # written a piece at a time: a huge text's JSON never sits whole in memory
+        write_json(done, sys.stdout, as_list=len(sources) > 1)
+        sys.stdout.write("\n")
     if fmt is Format.html and done:
         sys.stdout.write(render_html(done))
     sys.stdout.flush()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 
 from propscope.infer.scores import BlockScores, tokens_in
 from propscope.types import Span
@@ -16,5 +18,13 @@ def sentence_score(scores: BlockScores, start: int, end: int) -> float:
 
 
 def overlap_scores(spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> list[float]:
-    """1.0 for a sentence that a span overlaps, else 0.0 (for models without token scores)."""
-    return [float(any(s.start < e and b < s.end for s in spans)) for b, e in sentences]
+    """1.0 for a sentence that a span overlaps, else 0.0 (for models without token scores);
+    O((n + m) log n) for n spans and m sentences."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    max_end = list(accumulate((s.end for s in ordered), max))
+    out = []
+    for b, e in sentences:
+        k = bisect_left(starts, e)  # spans [0, k) start before the sentence ends
+        out.append(float(k > 0 and max_end[k - 1] > b))
+    return out

@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 
 from propscope.infer.heads import softmax
 from propscope.infer.scores import BlockScores
-from propscope.segment.windows import LINE_BREAKS
+from propscope.segment.windows import LINE_BREAK, LINE_BREAKS
 from propscope.types import Span
 
-_TRIM = " \t\r\n\u00a0\ufeff.,:;"
+_TRIM = " \t\u00a0\ufeff.,:;" + LINE_BREAKS
 
 
 EXTEND_MODES = ("clause", "sentence")
@@ -115,9 +115,9 @@ def decode_runs(
     out: list[tuple[int, int, float]] = []
     for a, b in runs:
         s0, e0 = _word_bounds(text, int(offsets[a, 0]), int(offsets[b, 1]))
-        # a span never crosses a line break (PTC has one sentence per line)
+        # a span never crosses a line break, whichever (PTC has one sentence per line)
         pos = s0
-        for piece in text[s0:e0].split("\n"):
+        for piece in LINE_BREAK.split(text[s0:e0]):
             s, e = trim(text, pos, pos + len(piece))
             pos += len(piece) + 1
             if e - s < cfg.min_chars:

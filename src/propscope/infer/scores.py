@@ -36,6 +36,8 @@ from propscope.segment.windows import (
     grid_windows,
 )
 
+RUN_AT_ONCE = 32  # encoder batches given to ``Encoder.run_many`` at once
+
 
 @dataclass(frozen=True)
 class RuntimeSettings:
@@ -128,18 +130,22 @@ class BlockScorer:
         cls: FArr | None = None
         bsz = self.settings.batch_size
         batches = [wins[k : k + bsz] for k in range(0, len(wins), bsz)]
-        outs = self.encoder.run_many(
-            [pad_batch(self.tokenizer, [ids[w.a : w.b] for w in batch]) for batch in batches]
-        )
-        for batch, (hid, logit) in zip(batches, outs, strict=True):
-            if hidden is None or cls is None:
-                hidden = np.zeros((n, hid.shape[2]), dtype=np.float32)
-                cls = np.zeros((n, hid.shape[2]), dtype=np.float32)
-            for j, w in enumerate(batch):
-                sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
-                probs[w.lo : w.hi] = softmax(logit[j, sl])
-                hidden[w.lo : w.hi] = hid[j, sl]
-                cls[w.lo : w.hi] = hid[j, 0]
+        # RUN_AT_ONCE batches go to the encoder together (in parallel) and their outputs are
+        # copied out before the next ones: a block's encoder outputs are never all held at once
+        for c in range(0, len(batches), RUN_AT_ONCE):
+            some = batches[c : c + RUN_AT_ONCE]
+            outs = self.encoder.run_many(
+                [pad_batch(self.tokenizer, [ids[w.a : w.b] for w in batch]) for batch in some]
+            )
+            for batch, (hid, logit) in zip(some, outs, strict=True):
+                if hidden is None or cls is None:
+                    hidden = np.zeros((n, hid.shape[2]), dtype=np.float32)
+                    cls = np.zeros((n, hid.shape[2]), dtype=np.float32)
+                for j, w in enumerate(batch):
+                    sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
+                    probs[w.lo : w.hi] = softmax(logit[j, sl])
+                    hidden[w.lo : w.hi] = hid[j, sl]
+                    cls[w.lo : w.hi] = hid[j, 0]
         assert hidden is not None and cls is not None
         return BlockScores(start, end, offs, probs, hidden, cls)
 

@@ -8,6 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
+from propscope.segment.windows import LINE_BREAK
+
 
 class TextTokenizer:
     def __init__(self, path: Path) -> None:
@@ -28,8 +30,12 @@ class TextTokenizer:
         raise PropscopeError(Code.BAD_MODEL, f"tokenizer has no {token} token")
 
     def encode(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Token ids and (n, 2) character offsets of ``text`` (no special tokens)."""
-        enc = self.tok.encode(text, add_special_tokens=False)
+        """Token ids and (n, 2) character offsets of ``text`` (no special tokens).
+
+        Every line break (``segment.windows.LINE_BREAKS``) reads as ``\n``, one character for
+        one (offsets unchanged): a WordPiece normaliser deletes control characters such as NEL,
+        VT and FF, which would glue the words on either side of the break into one."""
+        enc = self.tok.encode(LINE_BREAK.sub("\n", text), add_special_tokens=False)
         ids = np.asarray(enc.ids, dtype=np.int64)
         offs = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
         return ids, offs

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from propscope.techniques import BY_LABEL
-from propscope.types import Analysis, Claim
+from propscope.types import Analysis, Claim, claim_dict, sentence_dict, span_dict
 
 
 def to_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
@@ -31,6 +32,49 @@ def render_json(items: list[tuple[str, Analysis]], *, as_list: bool | None = Non
     if not (len(items) > 1 if as_list is None else as_list):
         return json.dumps(to_json(items[0][1]), ensure_ascii=False, indent=2)
     return json.dumps([to_json(a, src) for src, a in items], ensure_ascii=False, indent=2)
+
+
+def write_json(
+    items: list[tuple[str, Analysis]], out: TextIO, *, as_list: bool | None = None
+) -> None:
+    """``render_json(items, as_list=as_list)`` written to ``out`` a piece at a time: the same
+    characters, without the whole document in memory, nor the dicts of its spans, claims and
+    sentences (each is made when it is written). For a text of 50 MB, the document and its
+    dicts would take several times the memory of the analysis itself."""
+    if not (len(items) > 1 if as_list is None else as_list):
+        obj: Any = _lazy_json(items[0][1])
+    else:
+        obj = _Lazy(len(items), lambda: (_lazy_json(a, src) for src, a in items))
+    json.dump(obj, out, ensure_ascii=False, indent=2)
+
+
+class _Lazy(list):  # type: ignore[type-arg]
+    """A list to ``json.dump`` whose items are made as they are written: json's encoder (the
+    one it uses with ``indent``) asks a list only for its length and its items, in order."""
+
+    def __init__(self, n: int, items: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._n = n
+        self._items = items
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._items()
+
+
+def _lazy_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
+    """``to_json(analysis, source)`` with its spans, claims and sentences made as written."""
+    bare = replace(analysis, spans=(), claims=(), sentences=())
+    out = to_json(bare, source)
+    t = analysis.text
+    out["spans"] = _Lazy(len(analysis.spans), lambda: (span_dict(x, t) for x in analysis.spans))
+    out["claims"] = _Lazy(len(analysis.claims), lambda: (claim_dict(c, t) for c in analysis.claims))
+    out["sentences"] = _Lazy(
+        len(analysis.sentences), lambda: (sentence_dict(x) for x in analysis.sentences)
+    )
+    return out
 
 
 def render_jsonl(source: str, analysis: Analysis) -> str:

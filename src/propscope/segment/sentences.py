@@ -20,6 +20,10 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+# LINE: a run without any of the line breaks str.splitlines knows (\r\n is two breaks with an
+# empty line between, which is skipped as blank); the one definition of ``segment.windows``
+from propscope.segment.windows import LINE
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -29,9 +33,6 @@ CHUNK_CHARS = 1_500
 # Characters trimmed from sentence edges besides Unicode whitespace: the byte-order mark and
 # zero-width spaces carry no content.
 _INVISIBLE = "\ufeff\u200b\u2060"
-# A line: a run without any of the line breaks str.splitlines knows (\r\n is two breaks with
-# an empty line between, which is skipped as blank).
-LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 # A likely sentence end: terminal punctuation, optional closers, whitespace, then a capital,
 # digit or opening quote/bracket. Used for chunking and as the fallback splitter.
 _LIKELY_END = re.compile(

@@ -3,29 +3,75 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 BLOCK_CHARS = 20_000
 
+# The characters that end a line: what str.splitlines() splits on (\r\n is two of them). The
+# one definition for the detector's blocks and windows, the sentence splitter, the decoder and
+# the quotations: no span, sentence, claim or quotation holds one.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_ESCAPED = "".join(f"\\u{ord(c):04x}" for c in LINE_BREAKS)
+LINE_BREAK = re.compile(f"[{_ESCAPED}]")  # one line break
+LINE = re.compile(f"[^{_ESCAPED}]+")  # a line: a run of characters without one
+
+
+def last_line_break(text: str, start: int, end: int) -> int:
+    """The index of the last line break in ``text[start:end]``, or -1."""
+    return max(text.rfind(c, start, end) for c in LINE_BREAKS)
+
 
 def blocks(text: str, max_chars: int = BLOCK_CHARS) -> Iterator[tuple[int, int]]:
-    """Cut ``text`` into pieces of at most ``max_chars`` characters, preferring line breaks,
-    then spaces, so memory stays bounded for any input length. Yields (start, end)."""
+    """Cut ``text`` into pieces of at most ``max_chars`` characters, preferring line breaks
+    (any of ``LINE_BREAKS``), then spaces, so memory stays bounded for any input length.
+    Yields (start, end)."""
     n = len(text)
     start = 0
     while start < n:
         end = min(n, start + max_chars)
         if end < n:
-            cut = text.rfind("\n", start + max_chars // 2, end)
+            cut = last_line_break(text, start + max_chars // 2, end)
             if cut < 0:
                 cut = text.rfind(" ", start + max_chars // 2, end)
             if cut > start:
                 end = cut + 1
         yield start, end
         start = end
+
+
+def starting_in(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> list[int]:
+    """Indexes of the ranges that start in [start, end): the block a span or sentence
+    belongs to is the one that holds its start. A scan of every range: for many blocks over
+    the same ranges, ``StartIndex`` answers the same in logarithmic time."""
+    return [i for i, (s, _e) in enumerate(ranges) if start <= s < end]
+
+
+class StartIndex:
+    """``starting_in`` over fixed ranges, by bisection on their starts (sorted once): the
+    same indexes, in increasing order, in O(log n + answer) per query where the ranges come
+    sorted by start (sentences, decoded spans), O(log n + answer log answer) otherwise."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        starts = [s for s, _e in ranges]
+        self._order: list[int] | None = None  # None: the ranges come sorted by start
+        if any(a > b for a, b in itertools.pairwise(starts)):
+            self._order = sorted(range(len(starts)), key=starts.__getitem__)
+            starts = [starts[i] for i in self._order]
+        self._starts = starts
+
+    def __call__(self, start: int, end: int) -> list[int]:
+        lo = bisect_left(self._starts, start)
+        hi = bisect_left(self._starts, end)
+        if lo >= hi:
+            return []
+        if self._order is None:
+            return list(range(lo, hi))
+        return sorted(self._order[lo:hi])
 
 
 def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
@@ -44,8 +90,6 @@ def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
     return out
 
 
-# characters that end a line: what str.splitlines() splits on
-LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _SENT_END = ".!?…"
 _CLOSERS = "\"'”’)]»"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from propscope.corpus.ptc import Document
-from propscope.infer.features import span_extras
+from propscope.infer.features import block_span_extras
 from propscope.infer.tokenize import TextTokenizer
 from propscope.scoring import merge_intervals
 from propscope.segment.windows import anchored_windows, windows
@@ -57,7 +57,8 @@ def doc_windows(
         return []
     tags = token_bio(offs, [(s.start, s.end) for s in doc.spans])
     gold = [(s.start, s.end, LABEL_INDEX[s.technique or ""]) for s in doc.spans]
-    extras = span_extras(doc.text, [(s, e) for s, e, _ in gold])
+    # counted in the block holding each span's start, as the runtime's span classifier does
+    extras = block_span_extras(doc.text, [(s, e) for s, e, _ in gold])
     tok_spans = []
     for (s, e, lab), ex in zip(gold, extras, strict=True):
         idx = np.flatnonzero((offs[:, 0] < e) & (offs[:, 1] > s))
