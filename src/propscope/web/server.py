@@ -52,6 +52,14 @@ class _HeaderDeadline:
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
     def _arm(self) -> None:
         self._disarm()
         self._got_bytes = False
@@ -82,10 +90,6 @@ class _HeaderDeadline:
 class GuardedH11Protocol(_HeaderDeadline, H11Protocol):
     """uvicorn's pure-Python protocol (h11) with the header deadline."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
-
     def data_received(self, data: bytes) -> None:
         self._got_bytes = self._got_bytes or bool(data)
         super().data_received(data)
@@ -97,10 +101,6 @@ class GuardedH11Protocol(_HeaderDeadline, H11Protocol):
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self._arm()  # the next request on this connection gets its own deadline
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
 
 def _httptools_protocol() -> type[Any] | None:
     """uvicorn's protocol on httptools (a C parser, several times cheaper per request than
@@ -111,10 +111,6 @@ def _httptools_protocol() -> type[Any] | None:
         return None
 
     class GuardedHttpToolsProtocol(_HeaderDeadline, HttpToolsProtocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
         def data_received(self, data: bytes) -> None:
             self._got_bytes = self._got_bytes or bool(data)
             super().data_received(data)
@@ -127,10 +123,6 @@ def _httptools_protocol() -> type[Any] | None:
             super().on_response_complete()
             if not self.transport.is_closing() and not self.pipeline:
                 self._arm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
     return GuardedHttpToolsProtocol
 
