@@ -17,8 +17,9 @@ and cutting the result at the size. Each size is analysed in a fresh process, so
 
 It prints a Markdown table: seconds, microseconds per character of wall-clock time and of
 CPU time (all threads; steadier than the wall clock on a shared machine) and the CPU time's
-ratio to the first size's (flat when cost is linear), peak RSS in MB, and the spans and
-claims found.
+ratio to the first size's (flat when cost is linear), peak RSS in MB and how much of it is
+the text itself (a str of 1, 2 or 4 bytes a character: news with one emoji takes 4), and the
+spans and claims found.
 """
 
 from __future__ import annotations
@@ -42,17 +43,21 @@ import json, resource, sys, time
 from propscope.corpus.text import read_text
 from propscope.pipeline import Pipeline, load_model
 path, model, facts = sys.argv[1], sys.argv[2] or None, sys.argv[3] == "1"
+# the text first: decoding UTF-8 with a character beyond the BMP holds the bytes and two
+# wider copies at once for a moment (50 MB of news: about 350 MB), not to be taken for the
+# analysis' own peak
+text = read_text(__import__("pathlib").Path(path))
 nlp = Pipeline(load_model(model), facts=facts)
 if facts:
     from propscope.claims.facts import load_nlp
     load_nlp()  # spaCy loads on the first claim: not part of the analysis timed
-text = read_text(__import__("pathlib").Path(path))
 nlp.analyze(text[:5000])  # warm up (pysbd, caches, thread pools)
 t0, c0 = time.perf_counter(), time.process_time()
 a = nlp.analyze(text)
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "spans": len(a.spans),
+                  "text_mb": sys.getsizeof(text) / 2**20,
                   "claims": len(a.claims), "sentences": len(a.sentences)}))
 """
 
@@ -67,7 +72,8 @@ subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
 seconds = time.perf_counter() - t0
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak}))
+text_mb = sys.getsizeof(open(path, encoding="utf-8").read()) / 2**20
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "text_mb": text_mb}))
 """
 
 
@@ -119,6 +125,12 @@ def run_size(
     return r
 
 
+def text_mb(r: dict[str, Any]) -> str:
+    """The text's own size in memory (a Python str: 1, 2 or 4 bytes a character, by its
+    widest character), where the run measured it."""
+    return f"{r['text_mb']:.0f}" if "text_mb" in r else "-"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", type=Path, default=SHARED, help="the shared data folder")
@@ -140,9 +152,9 @@ def main() -> None:
         print()
         print(
             "| characters | seconds | µs per character | CPU µs per character | vs first "
-            "| peak RSS MB | spans | claims |"
+            "| peak RSS MB | of which the text | spans | claims |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         text = build_text(args.data, n)
         r = run_size(text, args.model, cli=args.cli, facts=facts, timeout=args.timeout)
@@ -154,13 +166,13 @@ def main() -> None:
         if args.json:
             continue
         if "timeout" in r:
-            print(f"| {label(n)} | > {args.timeout:.0f} (stopped) | | | | | | |", flush=True)
+            print(f"| {label(n)} | > {args.timeout:.0f} (stopped) | | | | | | | |", flush=True)
             continue
         first = next(x["cpu_us_per_char"] for x in rows if "cpu_us_per_char" in x)
         print(
             f"| {label(n)} | {r['seconds']:.1f} | {r['us_per_char']:.1f} | "
             f"{r['cpu_us_per_char']:.1f} | {r['cpu_us_per_char'] / first:.2f}x | "
-            f"{r['peak_mb']:.0f} | "
+            f"{r['peak_mb']:.0f} | {text_mb(r)} | "
             f"{r.get('spans', '-')} | {r.get('claims', '-')} |",
             flush=True,
         )
