@@ -184,7 +184,7 @@ class Pipeline:
                 )
             )
         points = dict(self.model.operating_points)
-        if not text.strip():
+        if not text or text.isspace():  # (strip() would copy a huge text)
             return Analysis(
                 text=text,
                 model=self.model.info,
