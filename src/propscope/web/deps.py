@@ -14,7 +14,7 @@ from propscope.corpus.url import Fetched, FetchLimits, fetch_url_async
 from propscope.errors import Code
 from propscope.store.db import Database
 from propscope.web.errors import ApiError
-from propscope.web.runner import ProcessRunner, ThreadRunner
+from propscope.web.runner import Runner
 from propscope.web.settings import Settings
 
 # A fetcher may be a coroutine function (the real one) or a plain function (tests' stubs).
@@ -26,7 +26,7 @@ class AppState:
     """Everything a request needs, built once by ``create_app``."""
 
     settings: Settings
-    runner: ThreadRunner | ProcessRunner
+    runner: Runner
     database: Database | None = None  # the corpus database of --db, opened once
     fetching: int = field(default=0)  # URL fetches in flight (at most settings.max_fetches)
 

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propscope.errors import Code
 from propscope.web.errors import ApiError, error_response
+from propscope.web.runner import busy_error
 
 # Paths that need the token where one is set.
 PROTECTED = ("/api/v1/analyze", "/api/v1/corpus")
@@ -111,12 +112,8 @@ class BusyGate:
         self.app = app
         self.free_slots = free_slots
         # the refusal is the same every time: rendered once (it is what a flood gets)
-        response = error_response(
-            503,
-            Code.BUSY,
-            f"the server is busy ({slots} analyses running); retry in {retry_after_s} s",
-            {"Retry-After": str(retry_after_s)},
-        )
+        busy = busy_error(slots, retry_after_s)  # the route's own refusal, word for word
+        response = error_response(busy.status_code, busy.code, busy.message, busy.headers)
         self._start: Message = {
             "type": "http.response.start",
             "status": 503,

@@ -301,7 +301,6 @@ class ProcessRunner:
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
-        self._starting: set[threading.Thread] = set()  # replacing a killed worker
         self._lock = threading.Lock()  # _idle is appended to by those threads
         self._closed = False
         workers = [_Worker(self._ctx, model, facts) for _ in range(slots)]
@@ -363,27 +362,23 @@ class ProcessRunner:
         thread = threading.Thread(
             target=self._restart, args=(worker,), daemon=True, name="propscope-restart"
         )
-        self._starting.add(thread)
         thread.start()
 
     def _restart(self, old: _Worker) -> None:
+        old.kill()
+        if self._closed:
+            return
+        new = _Worker(self._ctx, self.model, self.facts)
         try:
-            old.kill()
+            new.ready(START_TIMEOUT_S)
+        except PropscopeError:
+            log.exception("a new analysis worker could not load the model")
+            return
+        with self._lock:
             if self._closed:
-                return
-            new = _Worker(self._ctx, self.model, self.facts)
-            try:
-                new.ready(START_TIMEOUT_S)
-            except PropscopeError:
-                log.exception("a new analysis worker could not load the model")
-                return
-            with self._lock:
-                if self._closed:
-                    new.stop()
-                else:
-                    self._idle.append(new)
-        finally:
-            self._starting.discard(threading.current_thread())
+                new.stop()
+            else:
+                self._idle.append(new)
 
     def close(self) -> None:
         with self._lock:
