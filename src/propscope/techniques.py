@@ -2,6 +2,13 @@
 
 Names, definitions and examples are written for propscope's users; the labels are the
 corpus's own spellings, so predictions can be scored with the official formats.
+
+The colours were chosen by ``scripts/palette.py --search`` (Paul Tol's and Okabe & Ito's
+palettes and their lighter and darker variants) to keep the closest pair as far apart as
+possible for normal vision and simulated protanopia, deuteranopia and tritanopia, both as
+underlines (each at least 3:1 against white) and as the page's light tints;
+``scripts/palette.py --check`` (run by tests/test_palette.py) fails when a change to a colour
+brings any pair below the measured floors.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Claims that something is true because an expert, institution or celebrity says so, "
         "without further evidence.",
         "Leading scientists agree that the new policy is the only sensible choice.",
-        "#1f77b4",
+        "#2f6a98",
     ),
     Technique(
         "Appeal_to_fear-prejudice",
@@ -33,7 +40,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Builds support for an idea by stirring fear of an alternative or by playing on "
         "existing prejudices.",
         "If we open the border, our towns will be overrun within a year.",
-        "#d62728",
+        "#930531",
     ),
     Technique(
         "Bandwagon,Reductio_ad_hitlerum",
@@ -41,7 +48,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Urges acceptance because everyone else agrees, or rejection because a hated group "
         "holds the same view.",
         "Millions have already signed up; don't be the last one left behind.",
-        "#9467bd",
+        "#730166",
     ),
     Technique(
         "Black-and-White_Fallacy",
@@ -49,7 +56,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Presents two options as the only possibilities when more exist, often with one of "
         "them plainly unacceptable.",
         "You either support this bill or you want our children to suffer.",
-        "#8c564b",
+        "#804a4a",
     ),
     Technique(
         "Causal_Oversimplification",
@@ -57,7 +64,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Assigns a single cause to an outcome that has several, or blames one actor for a "
         "complex problem.",
         "Prices went up for one reason only: the new mayor.",
-        "#e377c2",
+        "#cc79a7",
     ),
     Technique(
         "Doubt",
@@ -73,21 +80,21 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Makes something look far larger, better or worse than it is, or plays down something "
         "that matters.",
         "This is the greatest scandal in the history of the nation.",
-        "#bcbd22",
+        "#a19317",
     ),
     Technique(
         "Flag-Waving",
         "Flag-waving",
         "Justifies an idea by appealing to patriotism or to the pride of a group.",
         "Any true patriot would stand behind our soldiers on this.",
-        "#17becf",
+        "#257fc0",
     ),
     Technique(
         "Loaded_Language",
         "Loaded language",
         "Uses words with strong emotional charge to sway the reader beyond what the facts carry.",
         "The council's outrageous, shameful decision stunned residents.",
-        "#ff7f0e",
+        "#bf5007",
     ),
     Technique(
         "Name_Calling,Labeling",
@@ -95,14 +102,14 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Attaches a label the audience fears, hates or admires to a person or group instead of "
         "discussing what they do.",
         "The usual crowd of radical activists showed up again.",
-        "#2ca02c",
+        "#154917",
     ),
     Technique(
         "Repetition",
         "Repetition",
         "Repeats the same message or phrase many times so that the audience comes to accept it.",
         "Jobs, jobs, jobs: that is what this plan delivers. Jobs.",
-        "#aec7e8",
+        "#6699cc",
     ),
     Technique(
         "Slogans",
@@ -110,14 +117,14 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A brief, striking phrase that works as a rallying cry, often with labelling or "
         "stereotyping.",
         "Take back control!",
-        "#ffbb78",
+        "#963061",
     ),
     Technique(
         "Thought-terminating_Cliches",
         "Thought-terminating cliché",
         "A short, generic phrase that discourages critical thought and closes a discussion.",
         "It is what it is.",
-        "#98df8a",
+        "#25843f",
     ),
     Technique(
         "Whataboutism,Straw_Men,Red_Herring",
@@ -125,7 +132,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Deflects criticism by pointing at the opponent's alleged hypocrisy, misrepresents the "
         "opponent's position, or changes the subject.",
         "They complain about our spending, but what about the money they wasted last year?",
-        "#c5b0d5",
+        "#004488",
     ),
 )
 

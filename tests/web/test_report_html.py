@@ -49,15 +49,17 @@ def test_embedded_analysis_round_trips(lexicon_pipeline: Pipeline) -> None:
 
 def test_hostile_text_cannot_leave_the_data_block(lexicon_pipeline: Pipeline) -> None:
     text = HOSTILE + "</script><script>alert(1)</script><!-- \u2028 &amp; </SCRIPT >"
-    doc = render_html([("</title><script>alert(2)</script>.txt", lexicon_pipeline.analyze(text))])
+    # a URL is shown as given (a file path would be cut to its last part): markup and all
+    name = "https://example.com/</title><script>alert(2)</script>.txt"
+    doc = render_html([(name, lexicon_pipeline.analyze(text))])
     # Exactly three script elements: the data block and the two inlined scripts.
     assert len(re.findall(r"<script", doc, re.IGNORECASE)) == 3
     assert len(re.findall(r"</script", doc, re.IGNORECASE)) == 3
     assert "<!--" not in doc
-    assert "<title>propscope report: &lt;/title&gt;&lt;script&gt;" in doc
+    assert "<title>propscope report: https://example.com/&lt;/title&gt;&lt;script&gt;" in doc
     data = _data(doc)
     assert data["articles"][0]["analysis"]["text"] == text
-    assert data["articles"][0]["source"] == "</title><script>alert(2)</script>.txt"
+    assert data["articles"][0]["source"] == name
 
 
 def test_embed_json_escapes_markup() -> None:
@@ -74,7 +76,9 @@ def test_cli_one_report_for_several_files(run_cli: Any, tmp_path: Path) -> None:
     r = run_cli("analyze", a, b, "--format", "html", "--model", "builtin:lexicon")
     assert r.returncode == 0, r.stderr
     data = _data(r.stdout)
-    assert [x["source"] for x in data["articles"]] == [str(a), str(b)]
+    # file names, never the absolute paths (report/html.py display_names)
+    assert [x["source"] for x in data["articles"]] == ["a.txt", "b.txt"]
+    assert str(tmp_path) not in r.stdout
     assert len(data["articles"][0]["analysis"]["spans"]) == 4
     assert r.stdout.count("<!doctype html>") == 1
 
@@ -85,7 +89,7 @@ def test_cli_report_keeps_readable_files_and_lists_failures(run_cli: Any, tmp_pa
     r = run_cli("analyze", a, tmp_path / "missing.txt", "-f", "html", "--model", "builtin:lexicon")
     assert r.returncode == 1
     assert "E001" in r.stderr
-    assert [x["source"] for x in _data(r.stdout)["articles"]] == [str(a)]
+    assert [x["source"] for x in _data(r.stdout)["articles"]] == ["a.txt"]
 
 
 def test_cli_report_from_stdin(run_cli: Any) -> None:
