@@ -15,6 +15,7 @@
   // stored analysis).
   let last = null;
   let modelClaims = null; // the model's claims threshold, once an answer has said it
+  let authorOnly = false; // "Author's voice only", kept across re-renders
 
   // The claims threshold chosen on the page: a number, or null for the model's own.
   function claimsWanted() {
@@ -49,12 +50,28 @@
       view.claims = analysis.claims.filter((c) => c.score >= wanted);
       if (typeof have === "number") view.claims_threshold = Math.max(wanted, have);
     }
+    if (spans.length !== analysis.spans.length || view.claims.length !== analysis.claims.length) {
+      // the profile the server sent counts every span and claim of the answer
+      view.profile = window.propscope.refigure(analysis.profile, view, text);
+    }
     results.hidden = false;
     window.propscope.render(results, view, {
       text,
       techniques,
       idPrefix: "ps",
       title,
+      sensitivity: $("sensitivity").value,
+      authorOnly,
+      onAuthorOnly: (on) => {
+        authorOnly = on;
+      },
+      explain: (span) =>
+        api("/api/v1/explain", {
+          text,
+          start: span.start,
+          end: span.end,
+          technique: span.technique,
+        }),
     });
     const n = spans.length;
     const k = view.claims.length;
@@ -191,6 +208,55 @@
     else show();
   });
 
+  // "Try an example": a short built-in text, analysed at once.
+  const EXAMPLE = [
+    "Once again, the so-called experts at City Hall have betrayed every honest family in " +
+      "this town. Either we stop this reckless plan now, or we lose our neighbourhood forever.",
+    "The council voted 5 to 2 on Tuesday to close the Riverside library, which has served " +
+      "readers since 1962.",
+    '"This is a disgraceful attack on our children\'s future," said Maria Lopez, who ' +
+      "chairs the parents' association. \"Real patriots don't abandon their own town.\"",
+    "Everyone knows the truth. Enough is enough: stand up and save our library!",
+  ].join("\n\n");
+  $("try-example").addEventListener("click", () => {
+    $("text").value = EXAMPLE;
+    analyze({ text: EXAMPLE }, EXAMPLE, "Example: the Riverside library");
+  });
+
+  // The glossary: every technique with its colour, definition and example.
+  function fillGlossary() {
+    const list = $("glossary-list");
+    list.replaceChildren();
+    for (const t of techniques) {
+      const swatch = document.createElement("span");
+      swatch.className = "ps-swatch";
+      swatch.setAttribute("aria-hidden", "true");
+      if (/^#[0-9a-fA-F]{6}$/.test(t.colour)) swatch.style.backgroundColor = t.colour;
+      const item = document.createElement("div");
+      item.className = "ps-gloss-item";
+      item.setAttribute("data-technique", t.label);
+      if (/^#[0-9a-fA-F]{6}$/.test(t.colour)) item.style.borderLeftColor = t.colour;
+      const dt = document.createElement("dt");
+      dt.append(swatch, document.createTextNode(t.name));
+      const def = document.createElement("dd");
+      def.textContent = t.definition;
+      item.append(dt, def);
+      if (t.example) {
+        const ex = document.createElement("dd");
+        ex.className = "ps-gloss-ex";
+        ex.textContent = `Example: “${t.example}”`;
+        item.appendChild(ex);
+      }
+      list.appendChild(item);
+    }
+  }
+  // A link to the glossary opens it.
+  for (const link of document.querySelectorAll('a[href="#glossary"]')) {
+    link.addEventListener("click", () => {
+      $("glossary").open = true;
+    });
+  }
+
   $("text-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const text = $("text").value;
@@ -226,6 +292,7 @@
   Promise.all([getJson("/api/v1/techniques"), getJson("/api/v1/health")])
     .then(([t, health]) => {
       techniques = t.techniques;
+      fillGlossary();
       maxBody = health.limits.max_body_bytes;
       $("token-box").hidden = !health.auth_required;
       $("model-name").textContent = `${health.model.name} ${health.model.version}`;
