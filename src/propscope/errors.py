@@ -41,6 +41,11 @@ class Code(str, Enum):
     # the web API's time limits
     ANALYSIS_TIMEOUT = "E057"
     REQUEST_TIMEOUT = "E058"
+    PORT_IN_USE = "E059"  # propscope serve: the port is taken
+    BAD_RANGE = "E063"  # explain: a character range that is empty or outside the text
+    NO_LABELS = "E060"
+    UNSUPPORTED_FORMAT = "E061"  # an input file in a format propscope cannot read (PDF)
+    UNKNOWN_ENCODING = "E062"  # analyze --encoding: no such text encoding
 
 
 class PropscopeError(Exception):

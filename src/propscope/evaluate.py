@@ -226,8 +226,31 @@ def _evaluate_docs(model: Model, docs: list[Document]) -> dict[str, Any]:
     }
 
 
+def read_gold_split(data: Path, split: str) -> list[Document]:
+    """A PTC split with its gold labels; a split without any (``test``, or a folder of articles
+    alone) is E060: scored against nothing, every prediction would look right or wrong."""
+    docs = read_split(data, split)
+    if not any(d.spans for d in docs):
+        tc_folder = data / f"{split}-labels-task-flc-tc"
+        tc_file = data / f"{split}-task-flc-tc.labels"
+        where = tc_folder if tc_folder.is_dir() else tc_file if tc_file.exists() else None
+        found = (
+            f"{where.name} holds no label"
+            if where is not None
+            else f"neither {tc_folder.name}/ nor {tc_file.name} is there"
+        )
+        raise PropscopeError(
+            Code.NO_LABELS,
+            f"split {split!r} has no gold technique labels to score against ({found}); "
+            "eval needs a labelled split such as dev or train "
+            "(ptc-predict writes predictions for an unlabelled one)",
+            path=str(data),
+        )
+    return docs
+
+
 def evaluate(model: Model, data: Path, split: str = "dev") -> dict[str, Any]:
-    return evaluate_docs(model, read_split(data, split))
+    return evaluate_docs(model, read_gold_split(data, split))
 
 
 def evaluate_claims(model: Model, rows: list[LabelledSentence]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from propscope.audit.swap import TOP_CHANGES, audit, load_pairs, read_texts
 from propscope.cli.common import MODEL_HELP, data_dir, get_model
+from propscope.cli.tables import NumberTable
 
 app = typer.Typer(
     name="audit",
@@ -84,14 +85,26 @@ def shift_cli(
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False)
+    print_shift(Console(highlight=False), result)
+
+
+def print_shift(console: Console, result: dict[str, Any]) -> None:
     m = result["model"]
     who = f"model {m['name']} {m['version']}" if m else "model"
     console.print(f"{who}: {result['texts']} texts")
-    t = Table(title="Agreement between each text and its edited copy")
-    for col in ("edit", "texts", "spans", "spans (edited)", "span agr. (SI F1)", "matched"):
-        t.add_column(col, justify="right" if col != "edit" else "left")
-    t.add_column("technique agr.", justify="right")
+    t = NumberTable(
+        "Agreement between each text and its edited copy",
+        "edit",
+        (
+            "texts",
+            "spans",
+            "spans (edited)",
+            "span agr. (SI F1)",
+            "matched",
+            "technique agr.",
+        ),
+        breaks=(3,),
+    )
     for name, g in result["edits"].items():
         t.add_row(
             name,
@@ -102,7 +115,7 @@ def shift_cli(
             str(g["matched"]),
             _fmt(g["technique_agreement"]),
         )
-    console.print(t)
+    t.print(console)
 
 
 def _fmt(x: float | None) -> str:
@@ -116,15 +129,24 @@ def print_audit(console: Console, r: dict[str, Any]) -> None:
         f"{who}: {r['texts']} texts, {r['swapped_texts']} with names swapped, "
         f"{r['skipped_texts']} without any name (skipped)"
     )
-    t = Table(title="Agreement between each text and its swapped copy")
-    t.add_column("group", no_wrap=True)
-    for col in ("texts", "names", "spans", "spans (swapped)", "span agr. (SI F1)", "matched"):
-        t.add_column(col, justify="right")
-    t.add_column("technique agr.", justify="right")
+    t = NumberTable(
+        "Agreement between each text and its swapped copy",
+        "group",
+        (
+            "texts",
+            "names",
+            "spans",
+            "spans (swapped)",
+            "span agr. (SI F1)",
+            "matched",
+            "technique agr.",
+        ),
+        breaks=(4,),
+    )
     rows = [("overall", r["overall"]), *r["groups"].items()]
     for i, (name, g) in enumerate(rows):
         t.add_row(
-            escape(name),
+            name,
             str(g["texts"]),
             str(g["names_swapped"]),
             str(g["spans_original"]),
@@ -134,7 +156,7 @@ def print_audit(console: Console, r: dict[str, Any]) -> None:
             _fmt(g["technique_agreement"]),
             end_section=i == 0,
         )
-    console.print(t)
+    t.print(console)
     ch = r["changes"]
     console.print(
         f"changes: {ch['technique']} technique, {ch['missing']} missing, {ch['new']} new, "
@@ -143,8 +165,10 @@ def print_audit(console: Console, r: dict[str, Any]) -> None:
     if not r["changed_spans"]:
         return
     ct = Table(title="Spans that changed most (original offsets)")
-    for col in ("text id", "span", "change", "before", "after", "names swapped in its sentence"):
-        ct.add_column(col)
+    # the text id (an article number) is never cut; the text columns fold
+    ct.add_column("text id", no_wrap=True)
+    for col in ("span", "change", "before", "after", "names swapped in its sentence"):
+        ct.add_column(col, overflow="fold")
     for s in r["changed_spans"]:
         span = " ".join(s["text"].split())
         ct.add_row(

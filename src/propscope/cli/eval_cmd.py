@@ -8,22 +8,25 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from propscope.cli.common import MODEL_HELP, data_dir, get_model
-from propscope.evaluate import evaluate
+from propscope.cli.tables import NumberTable
+from propscope.evaluate import evaluate_docs, read_gold_split
 
 
 def eval_cli(
     data: Annotated[
         Path | None, typer.Option("--data", help="PTC folder (with <split>-articles/ and labels).")
     ] = None,
-    split: Annotated[str, typer.Option("--split", help="Split to score: train or dev.")] = "dev",
+    split: Annotated[
+        str, typer.Option("--split", help="Split to score (one with gold labels: train or dev).")
+    ] = "dev",
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
 ) -> None:
     """Score a model on a PTC split: SI, TC, the full task and per-technique tables."""
-    result = evaluate(get_model(model), data_dir(data), split)
+    docs = read_gold_split(data_dir(data), split)  # E060 before the model is loaded
+    result = evaluate_docs(get_model(model), docs)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -36,9 +39,7 @@ def print_scores(console: Console, r: dict[str, Any], split: str) -> None:
         f"model {m['name']} {m['version']} on PTC {split}: {r['articles']} articles, "
         f"{r['gold_spans']} gold spans, {r['predicted_spans']} predicted spans"
     )
-    t = Table(title="Overall")
-    for c in ("task", "precision", "recall", "F1"):
-        t.add_column(c, justify="right" if c != "task" else "left")
+    t = NumberTable("Overall", "task", ("precision", "recall", "F1"))
     si, full, tc = r["si"], r["full"], r["tc"]
     t.add_row(
         "SI (span identification)",
@@ -53,27 +54,14 @@ def print_scores(console: Console, r: dict[str, Any], split: str) -> None:
         f"{full['recall']:.4f}",
         f"{full['f1']:.4f}",
     )
-    console.print(t)
-    p = Table(title="Per technique")
-    for c in ("technique", "gold", "TC P", "TC R", "TC F1", "full P", "full R", "full F1"):
-        if c == "technique":
-            p.add_column(c, no_wrap=True, min_width=34)
-        else:
-            p.add_column(c, justify="right")
+    t.print(console)
+    p = NumberTable(
+        "Per technique",
+        "technique",
+        ("gold", "TC P", "TC R", "TC F1", "full P", "full R", "full F1"),
+        breaks=(4,),
+    )
+    keys = ("tc_precision", "tc_recall", "tc_f1", "full_precision", "full_recall", "full_f1")
     for label, v in r["per_technique"].items():
-        p.add_row(
-            label,
-            str(v["support"]),
-            *(
-                f"{v[k]:.3f}"
-                for k in (
-                    "tc_precision",
-                    "tc_recall",
-                    "tc_f1",
-                    "full_precision",
-                    "full_recall",
-                    "full_f1",
-                )
-            ),
-        )
-    console.print(p)
+        p.add_row(label, str(v["support"]), *(f"{v[k]:.3f}" for k in keys))
+    p.print(console)
