@@ -1,6 +1,7 @@
 """propscope: persuasion techniques and checkable claims, span by span, on a CPU."""
 
 from propscope.errors import PropscopeError
+from propscope.explain import Explanation, WordWeight, explain
 from propscope.pipeline import Pipeline, analyze, load
 from propscope.techniques import LABELS, TECHNIQUES
 from propscope.types import Analysis, Claim, Fact, ModelInfo, Sentence, Span
@@ -11,13 +12,16 @@ __all__ = [
     "TECHNIQUES",
     "Analysis",
     "Claim",
+    "Explanation",
     "Fact",
     "ModelInfo",
     "Pipeline",
     "PropscopeError",
     "Sentence",
     "Span",
+    "WordWeight",
     "__version__",
     "analyze",
+    "explain",
     "load",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from propscope.corpus.url import Fetched, FetchLimits
 from propscope.pipeline import load
@@ -37,13 +38,22 @@ for loaded in (schema, secured):
     loaded.config.generation.update(modes=list(schemathesis.GenerationMode))
 
 
+def _excluded(case: schemathesis.Case) -> list[Any]:
+    """POST /api/v1/explain refuses schema-valid bodies by design: a range the schema cannot
+    bound (end <= len(text)) is E063, and the lexicon baseline cannot explain (E020); its
+    contract on a model that can is in test_explain_api.py."""
+    return [positive_data_acceptance] if case.path == "/api/v1/explain" else []
+
+
 @schema.parametrize()
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_api_contract(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=_excluded(case))
 
 
 @secured.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_api_contract_with_a_token(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {TOKEN}"}, excluded_checks=_excluded(case)
+    )

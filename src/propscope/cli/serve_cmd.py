@@ -115,7 +115,7 @@ def serve(**options: Any) -> None:
     from pydantic import ValidationError
 
     from propscope.web import Settings, create_app
-    from propscope.web.server import uvicorn_config
+    from propscope.web.server import bind_socket, uvicorn_config
 
     given = {k: v for k, v in options.items() if v is not None}
     try:
@@ -124,12 +124,17 @@ def serve(**options: Any) -> None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise PropscopeError(Code.BAD_OPTION, f"bad setting {where}: {first['msg']}") from None
-    app = create_app(settings)
-    base = f"http://{_url_host(settings.host)}:{settings.port}/"
-    typer.echo(f"propscope: serving on {base}", err=True)
-    if settings.db:
-        typer.echo(f"propscope: corpus dashboard on {base}corpus", err=True)
-    uvicorn.Server(uvicorn_config(app, settings, log_level="info")).run()
+    sock = bind_socket(settings.host, settings.port)  # E059 before the model loads
+    try:
+        app = create_app(settings)
+        port = sock.getsockname()[1]  # the one bound (--port 0: a free one)
+        base = f"http://{_url_host(settings.host)}:{port}/"
+        typer.echo(f"propscope: serving on {base}", err=True)
+        if settings.db:
+            typer.echo(f"propscope: corpus dashboard on {base}corpus", err=True)
+        uvicorn.Server(uvicorn_config(app, settings, log_level="info")).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 def _url_host(host: str) -> str:

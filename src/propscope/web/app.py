@@ -21,19 +21,38 @@ from propscope.pipeline import Pipeline
 from propscope.store.db import Database, database_url, open_database, schema_revision
 from propscope.version import __version__
 from propscope.web.deps import AppState
-from propscope.web.errors import error_responses, install_error_handlers
+from propscope.web.errors import install_error_handlers
 from propscope.web.limits import BodyGuard, BusyGate, ResponseHeaders, TokenGate
-from propscope.web.routes import analyze, corpus, health, pages, techniques
+from propscope.web.routes import analyze, corpus, explain, health, pages, techniques
 from propscope.web.runner import make_runner
 from propscope.web.settings import TOKEN_ENV, Settings, is_loopback
 
 DESCRIPTION = """\
 Persuasion techniques (the 14 of SemEval-2020 Task 11) and check-worthy claims, span by span.
 
-Every error has one shape: `{"error": {"code": "E0..", "message": "..."}}`. Offsets are
-Python `str` indices (Unicode code points) into the text analysed, start inclusive, end
-exclusive.
+Offsets are Python `str` indices (Unicode code points) into the text analysed, start
+inclusive, end exclusive. Send JSON (`Content-Type: application/json`); answers are JSON.
+
+Every error has one shape: `{"error": {"code": "E0..", "message": "..."}}`, with the HTTP
+status each operation lists (any path also answers 404 E041 when unknown and 405 E042 for a
+method it does not take). Where the server has a token (`PROPSCOPE_API_TOKEN`), the analyze,
+explain and corpus routes need `Authorization: Bearer <token>`; `GET /api/v1/health` says
+whether it does.
 """
+
+TAGS = [
+    {
+        "name": "analyze",
+        "description": "Analyse texts, HTML pages or URLs, and explain a flagged span. Each "
+        "takes an analysis slot (max_concurrency): one more is refused with 503, never queued.",
+    },
+    {
+        "name": "corpus",
+        "description": "Read the corpus database of `propscope serve --db` (filled by "
+        "`propscope batch`); 404 without one.",
+    },
+    {"name": "reference", "description": "The techniques, and the server's health and limits."},
+]
 
 
 def check_settings(settings: Settings) -> None:
@@ -104,6 +123,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         title="propscope",
         version=__version__,
         description=DESCRIPTION,
+        openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
@@ -123,7 +143,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     )
     app.add_middleware(TokenGate, token=settings.api_token)
     app.add_middleware(ResponseHeaders)
-    for module in (analyze, corpus, techniques, health, pages):
+    for module in (analyze, explain, corpus, techniques, health, pages):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
@@ -143,24 +163,16 @@ def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         version=app.version,
         description=app.description,
         routes=app.routes,
+        tags=app.openapi_tags,
     )
     batch = schema["components"]["schemas"]["BatchRequest"]["properties"]["texts"]
     batch["maxItems"] = settings.max_batch
-    if settings.api_token:
+    if settings.api_token:  # every protected operation lists 401 (web/errors.py) already
         schema["components"]["securitySchemes"] = {
             "bearer": {"type": "http", "scheme": "bearer", "description": f"See {TOKEN_ENV}."}
         }
-        unauthorized = error_responses(401)[401]
         for item in schema["paths"].values():
             for op in item.values():
                 if {"analyze", "corpus"} & set(op.get("tags", [])):
                     op["security"] = [{"bearer": []}]
-                    op["responses"]["401"] = {
-                        "description": unauthorized["description"],
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
-                            }
-                        },
-                    }
     return schema

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propscope.errors import Code, PropscopeError
@@ -21,14 +22,17 @@ log = logging.getLogger("propscope.web")
 
 
 class ErrorBody(BaseModel):
-    code: str
-    message: str
+    code: str = Field(
+        description="Error code (`E0..`): the README's table says what each means.",
+        json_schema_extra={"enum": [c.value for c in Code]},
+    )
+    message: str = Field(description="What went wrong and what to do about it, in words.")
 
 
 class ErrorOut(BaseModel):
     """The body of every error response."""
 
-    error: ErrorBody
+    error: ErrorBody = Field(description="The error's code and message.")
 
 
 class ApiError(StarletteHTTPException):
@@ -52,6 +56,9 @@ LIBRARY_STATUS: dict[Code, int] = {
     Code.URL_FETCH_FAILED: 422,
     Code.INVALID_UTF8: 422,
     Code.BAD_REQUEST: 422,
+    Code.BAD_RANGE: 422,
+    Code.UNKNOWN_TECHNIQUE: 422,
+    Code.BAD_MODEL: 422,  # explain on a baseline model
 }
 
 STATUS_CODE: dict[int, Code] = {
@@ -90,6 +97,15 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        if loc and loc[-1] == "url" and err.get("type") == "string_pattern_mismatch":
+            # a URL of another scheme (ftp://, file://, ...) is refused, as the README says
+            return error_response(
+                400,
+                Code.URL_REFUSED,
+                f"only http and https URLs can be fetched ({str(err.get('input'))[:200]})",
+            )
     parts = []
     for err in exc.errors()[:3]:
         loc = _location(err.get("loc", ()))
@@ -133,20 +149,50 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # Declared on every API operation so the OpenAPI document lists every status it can answer.
-def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    descriptions = {
-        400: "Bad request (E040), or a URL that is refused (E046)",
-        401: "Missing or wrong bearer token (E045)",
-        408: "The request body did not arrive within body_timeout_s (E058)",
-        413: "Request body larger than max_body_bytes (E043)",
-        422: "Body does not match the schema (E040), a URL could not be fetched (E047), or "
-        "the analysis took longer than analysis_budget_s (E057)",
-        503: "Server busy: all analysis (or fetch) slots taken; retry after Retry-After "
-        "seconds (E044)",
-    }
-    out: dict[int | str, dict[str, object]] = {}
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Bad request (E040): an invalid Content-Length; a URL refused (E046: not http(s), "
+    "or a private address); a bad corpus filter (E040)",
+    401: "Missing or wrong bearer token (E045); only where the server has a token",
+    404: "No corpus database on this server, or no such document (E041)",
+    405: "Method not allowed on this path (E042)",
+    408: "The request headers or body did not arrive within header_timeout_s or "
+    "body_timeout_s (E058)",
+    413: "Request body larger than max_body_bytes (E043)",
+    422: "Body or query does not match the schema (E040), a URL could not be fetched (E047), "
+    "the analysis took longer than analysis_budget_s (E057), an explain range that is empty "
+    "or outside the text (E063), an unknown technique label (E012), or a server whose model "
+    "cannot explain (E020: a baseline, not the trained detector)",
+    500: "Internal error (E049); the server log has the details",
+    503: "Server busy: all analysis (or fetch) slots taken; retry after Retry-After seconds (E044)",
+}
+
+ERROR_EXAMPLES: dict[int, tuple[Code, str]] = {
+    400: (Code.URL_REFUSED, "only http and https URLs can be fetched (ftp://example.org/a)"),
+    401: (
+        Code.UNAUTHORIZED,
+        "this server requires 'Authorization: Bearer <token>' (see PROPSCOPE_API_TOKEN)",
+    ),
+    404: (Code.NOT_FOUND, "no document 'story-17'"),
+    405: (Code.METHOD_NOT_ALLOWED, "method GET is not allowed on /api/v1/analyze"),
+    408: (Code.REQUEST_TIMEOUT, "the request body did not arrive within 30 s (body_timeout_s)"),
+    413: (Code.BODY_TOO_LARGE, "the request body is larger than 2000000 bytes"),
+    422: (Code.BAD_REQUEST, "invalid request: text: Field required"),
+    500: (Code.INTERNAL, "internal error; the server log has the details"),
+    503: (Code.BUSY, "the server is busy (2 analyses running); retry in 5 s"),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    out: dict[int | str, dict[str, Any]] = {}
     for s in statuses:
-        out[s] = {"model": ErrorOut, "description": descriptions[s]}
+        code, message = ERROR_EXAMPLES[s]
+        out[s] = {
+            "model": ErrorOut,
+            "description": ERROR_DESCRIPTIONS[s],
+            "content": {
+                "application/json": {"example": {"error": {"code": code.value, "message": message}}}
+            },
+        }
         if s == 503:
             out[s]["headers"] = {
                 "Retry-After": {

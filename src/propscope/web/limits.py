@@ -28,8 +28,8 @@ from propscope.web.errors import ApiError, error_response
 from propscope.web.runner import busy_error
 
 # Paths that need the token where one is set.
-PROTECTED = ("/api/v1/analyze", "/api/v1/corpus")
-ANALYSIS = frozenset({"/api/v1/analyze", "/api/v1/analyze/batch"})
+PROTECTED = ("/api/v1/analyze", "/api/v1/explain", "/api/v1/corpus")
+ANALYSIS = frozenset({"/api/v1/analyze", "/api/v1/analyze/batch", "/api/v1/explain"})
 
 
 def _too_large(limit: int) -> ApiError:

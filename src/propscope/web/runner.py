@@ -34,6 +34,7 @@ from propscope.web.errors import ApiError
 
 if TYPE_CHECKING:
     from propscope.corpus.url import Fetched
+    from propscope.explain import ExplainQuery
     from propscope.pipeline import Pipeline
 
 log = logging.getLogger("propscope.web")
@@ -43,8 +44,8 @@ START_TIMEOUT_S = 300.0  # for a worker to load the model
 WARM_UP = "The council said on Tuesday that 3,400 residents signed the petition."
 
 
-JobKind = Literal["text", "html", "page", "batch"]
-JobContent = Union[str, bytes, "Fetched", tuple[str, ...]]
+JobKind = Literal["text", "html", "page", "batch", "explain"]
+JobContent = Union[str, bytes, "Fetched", tuple[str, ...], "ExplainQuery"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ def run_job(pipeline: Pipeline, job: Job) -> bytes:
         min_score=job.min_score,
         claims_threshold=job.claims_threshold,
     )
+    if job.kind == "explain":
+        from propscope.explain import ExplainQuery
+
+        assert isinstance(job.content, ExplainQuery)
+        q = job.content
+        return encode(p.explain(q.text, q.start, q.end, q.technique).to_dict())
     if job.kind == "batch":
         assert isinstance(job.content, tuple)
         return encode({"analyses": [a.to_dict() for a in p.pipe(job.content)]})

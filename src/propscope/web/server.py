@@ -15,13 +15,15 @@ what keeps refusals and health checks fast under a flood of requests.
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from typing import Any
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from propscope.errors import Code
+from propscope.errors import Code, PropscopeError
 from propscope.web.runner import encode
 from propscope.web.settings import Settings
 
@@ -149,3 +151,34 @@ def uvicorn_config(
         http=protocol_class(settings.header_timeout_s, parser),
         **options,
     )
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (not yet listening; uvicorn listens on it), bound
+    before the model loads so that a port in use is said at once: E059 where another process
+    holds the port, E030 where the address cannot be bound (not this machine's, no
+    permission)."""
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        raise PropscopeError(Code.BAD_OPTION, f"cannot listen on {shown}: {exc}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as uvicorn binds: a port whose last connections are in TIME_WAIT can be reused (a
+        # port another socket listens on cannot)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PropscopeError(
+                Code.PORT_IN_USE,
+                f"port {port} on {host} is already in use: stop what listens there or choose "
+                "another with --port",
+            ) from None
+        raise PropscopeError(
+            Code.BAD_OPTION, f"cannot listen on {shown}: {exc.strerror or exc}"
+        ) from None
+    return sock

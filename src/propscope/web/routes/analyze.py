@@ -6,10 +6,13 @@ the page take an analysis slot, so a slow page never holds one.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse, Response
 
 from propscope.errors import Code
+from propscope.web import examples
 from propscope.web.deps import FetcherDep, State
 from propscope.web.errors import ApiError, error_responses
 from propscope.web.runner import Job, JobContent, JobKind
@@ -22,7 +25,7 @@ from propscope.web.schemas import (
     TextInput,
 )
 
-ERRORS = error_responses(400, 408, 413, 422, 503)
+ERRORS = error_responses(400, 401, 408, 413, 422, 500, 503)
 router = APIRouter(prefix="/api/v1", tags=["analyze"])
 
 
@@ -34,9 +37,20 @@ def _json(body: bytes) -> Response:
     "/analyze",
     summary="Analyse one text, HTML page or URL",
     response_class=JSONResponse,
-    responses={200: {"model": AnalysisOut, "description": "The analysis JSON"}, **ERRORS},
+    responses={
+        200: {
+            "model": AnalysisOut,
+            "description": "The analysis JSON",
+            "content": examples.json_example(examples.ANALYSIS),
+        },
+        **ERRORS,
+    },
 )
-async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> Response:
+async def analyze(
+    body: Annotated[AnalyzeRequest, Body(openapi_examples=examples.ANALYZE_REQUESTS)],
+    state: State,
+    fetcher: FetcherDep,
+) -> Response:
     """Persuasion-technique spans and check-worthy claims of one input.
 
     Send exactly one of `text`, `html` or `url`. Offsets are indices into the text analysed:
@@ -57,11 +71,17 @@ async def analyze(body: AnalyzeRequest, state: State, fetcher: FetcherDep) -> Re
     summary="Analyse several texts",
     response_class=JSONResponse,
     responses={
-        200: {"model": BatchOut, "description": "One analysis per text, in order"},
+        200: {
+            "model": BatchOut,
+            "description": "One analysis per text, in order",
+            "content": examples.json_example({"analyses": [examples.ANALYSIS]}),
+        },
         **ERRORS,
     },
 )
-async def analyze_batch(body: BatchRequest, state: State) -> Response:
+async def analyze_batch(
+    body: Annotated[BatchRequest, Body(openapi_examples=examples.BATCH_REQUESTS)], state: State
+) -> Response:
     """Analyses of up to `max_batch` plain texts, in the order sent (one slot for the batch)."""
     limit = state.settings.max_batch
     if len(body.texts) > limit:

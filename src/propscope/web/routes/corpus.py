@@ -12,14 +12,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from propscope.errors import Code, PropscopeError
 from propscope.store import queries
 from propscope.store.db import Database
 from propscope.techniques import LABELS
+from propscope.web import examples
 from propscope.web.deps import AppState, State
-from propscope.web.errors import ApiError, ErrorOut, error_responses
+from propscope.web.errors import ApiError, error_responses
 
 router = APIRouter(prefix="/api/v1/corpus", tags=["corpus"])
 
@@ -27,14 +28,7 @@ NO_DATABASE = (
     "this server has no corpus database: start it with propscope serve --db URL "
     "(a database filled by propscope batch INPUT... --db URL)"
 )
-ERRORS: dict[int | str, dict[str, Any]] = {
-    **error_responses(400, 422),
-    404: {
-        "model": ErrorOut,
-        "description": "No corpus database (start propscope serve --db URL), or no such "
-        "document (E041)",
-    },
-}
+ERRORS: dict[int | str, dict[str, Any]] = error_responses(400, 401, 404, 422, 500)
 
 Sensitivity = Annotated[
     Literal["precise", "balanced", "sensitive"],
@@ -75,7 +69,13 @@ def _call(state: AppState, query: Callable[[Database], T]) -> T:
     "/stats",
     summary="Technique statistics of the corpus, in total and by group",
     response_model=dict[str, Any],
-    responses={200: {"description": "Totals and one entry per group"}, **ERRORS},
+    responses={
+        200: {
+            "description": "Totals and one entry per group",
+            "content": examples.json_example(examples.CORPUS_STATS),
+        },
+        **ERRORS,
+    },
 )
 def corpus_stats(
     state: State,
@@ -95,7 +95,13 @@ def corpus_stats(
     "/facets",
     summary="What the corpus filters offer",
     response_model=dict[str, Any],
-    responses={200: {"description": "Sources, date range, techniques, model"}, **ERRORS},
+    responses={
+        200: {
+            "description": "Sources, date range, techniques, model",
+            "content": examples.json_example(examples.CORPUS_FACETS),
+        },
+        **ERRORS,
+    },
 )
 def corpus_facets(state: State, model: Model = None) -> dict[str, Any]:
     """The sources, the first and last date, the techniques and the number of documents."""
@@ -106,7 +112,13 @@ def corpus_facets(state: State, model: Model = None) -> dict[str, Any]:
     "/documents",
     summary="The documents analysed, filtered, a page at a time",
     response_model=dict[str, Any],
-    responses={200: {"description": "`total` and one page of `documents`"}, **ERRORS},
+    responses={
+        200: {
+            "description": "`total` and one page of `documents`",
+            "content": examples.json_example(examples.CORPUS_DOCUMENTS),
+        },
+        **ERRORS,
+    },
 )
 def corpus_documents(
     state: State,
@@ -158,11 +170,20 @@ def corpus_documents(
     summary="One stored analysis",
     response_model=dict[str, Any],
     responses={
-        200: {"description": "The analysis JSON with `text` and `document` (metadata)"},
+        200: {
+            "description": "The analysis JSON with `text` and `document` (metadata)",
+            "content": examples.json_example(examples.CORPUS_DOCUMENT),
+        },
         **ERRORS,
     },
 )
-def corpus_document(state: State, doc_id: str, model: Model = None) -> dict[str, Any]:
+def corpus_document(
+    state: State,
+    doc_id: Annotated[
+        str, Path(description="The document's id, as stored by propscope batch (may hold /).")
+    ],
+    model: Model = None,
+) -> dict[str, Any]:
     """The analysis JSON as `POST /api/v1/analyze` answers it (spans down to the `sensitive`
     point, with `operating_points` and `min_score`), its `text`, and `document`: source,
     date, author and the record's other fields."""

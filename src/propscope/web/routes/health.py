@@ -7,13 +7,26 @@ from typing import Any
 from fastapi import APIRouter
 
 from propscope.version import __version__
+from propscope.web import examples
 from propscope.web.deps import State
+from propscope.web.errors import error_responses
 from propscope.web.schemas import HealthOut
 
 router = APIRouter(prefix="/api/v1", tags=["reference"])
 
 
-@router.get("/health", summary="Liveness and configuration", response_model=HealthOut)
+@router.get(
+    "/health",
+    summary="Liveness and configuration",
+    response_model=HealthOut,
+    responses={
+        200: {
+            "description": "Liveness, model and limits",
+            "content": examples.json_example(examples.HEALTH),
+        },
+        **error_responses(500),
+    },
+)
 async def health(state: State) -> dict[str, Any]:
     """`ok` once the model is loaded; says whether the analyze routes need a token. Needs no
     token."""
