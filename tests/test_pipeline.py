@@ -40,7 +40,7 @@ def test_analyze_returns_sorted_spans_and_a_baseline_warning() -> None:
 def test_empty_or_blank_text_has_no_spans(text: str) -> None:
     d = load("builtin:lines").analyze(text).to_dict()
     assert d["spans"] == []
-    assert d["schema"] == "propscope.analysis/1"
+    assert d["schema"] == "propscope.analysis/2"
     assert d["text_length"] == len(text)
 
 

@@ -61,7 +61,7 @@ def test_analysis_to_dict_writes_schema_texts_and_rounded_scores() -> None:
         warnings=({"code": "W003", "message": "baseline"},),
     )
     d = a.to_dict()
-    assert d["schema"] == SCHEMA == "propscope.analysis/1"
+    assert d["schema"] == SCHEMA == "propscope.analysis/2"
     assert d["model"] == {"name": "test-model", "version": "9.9.9"}
     assert d["text_length"] == len(text)
     assert d["spans"] == [
@@ -97,7 +97,7 @@ def test_analysis_to_dict_writes_schema_texts_and_rounded_scores() -> None:
             "facts": [{"start": 36, "end": 40, "kind": "DATE", "text": "2019"}],
         }
     ]
-    assert d["sentences"] == [{"start": 0, "end": 41, "score": 0.5556}]
+    assert d["sentences"] == [{"start": 0, "end": 41, "score": 0.5556, "quoted": False}]
     assert d["profile"] == {"Loaded_Language": 1}
     assert d["warnings"] == [{"code": "W003", "message": "baseline"}]
     json.dumps(d)  # plain JSON types only

@@ -9,7 +9,8 @@ Read in order, one analysis is:
 3. ``find_quotes`` (``claims/quotes``): which spans and claims sit in quoted or reported speech.
 4. ``assemble_claims`` (``claims/checkworthy``): sentences at or above the claims threshold
    (``claims_threshold``, else the model's), with their checkable facts.
-5. ``build_profile``: counts per technique and per 1,000 words.
+5. ``build_profile``: counts per technique and per 1,000 words, for the whole text, the
+   author's voice and quoted speech.
 
 Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a batch of one;
 ``analyze_html`` and ``analyze_url`` analyse the main text of a page.
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from propscope.claims.checkworthy import assemble_claims
 from propscope.claims.language import looks_english
-from propscope.claims.profile import build_profile
+from propscope.claims.profile import build_profile, quoted_sentences
 from propscope.claims.quotes import Quote, QuoteIndex, find_quotes, speaker_of
 from propscope.corpus.html import extract_main_text
 from propscope.corpus.text import replace_surrogates
@@ -36,6 +37,7 @@ from propscope.types import Analysis, ModelInfo, Sentence, Span
 
 if TYPE_CHECKING:  # httpx (behind corpus.url) loads only when a URL is analysed
     from propscope.corpus.url import Fetched, FetchLimits
+    from propscope.explain import Explanation
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -136,6 +138,17 @@ class Pipeline:
                 doc_id, text = (None, item) if isinstance(item, str) else item
                 yield self._analyze(text, doc_id=doc_id)
 
+    def explain(self, text: str, start: int, end: int, technique: str | None = None) -> Explanation:
+        """Why ``text[start:end]`` is flagged (``propscope.explain``): its span score and the
+        technique's score (the one given, else the model's most likely), and each word of its
+        sentence(s) weighed by occlusion (the drop in each score without it). E063 for a
+        range that is empty or outside the text, E012 for an unknown technique."""
+        from propscope.explain import explain
+
+        text, _ = replace_surrogates(text)  # one for one: offsets unchanged
+        with blas_single_thread():
+            return explain(self.model, text, start, end, technique)
+
     def analyze_html(self, html: str | bytes, *, source: str | None = None) -> Analysis:
         """Analyse the main text of an HTML page; the analysis carries that text."""
         extracted = extract_main_text(html)
@@ -188,7 +201,7 @@ class Pipeline:
             return Analysis(
                 text=text,
                 model=self.model.info,
-                profile=build_profile(text, [], [], 0),
+                profile=build_profile(text, [], [], []),
                 warnings=tuple(warnings),
                 id=doc_id,
                 min_score=self.shown_from,
@@ -216,16 +229,18 @@ class Pipeline:
             quotes,
             facts=self.facts,
         )
+        in_quote = quoted_sentences(sentences, quotes)
+        scored = tuple(
+            Sentence(b, e, sc, q)
+            for (b, e), sc, q in zip(sentences, scores.sentence_scores, in_quote, strict=True)
+        )
         return Analysis(
             text=text,
             model=self.model.info,
             spans=tuple(spans),
             claims=tuple(claims),
-            sentences=tuple(
-                Sentence(b, e, sc)
-                for (b, e), sc in zip(sentences, scores.sentence_scores, strict=True)
-            ),
-            profile=build_profile(text, spans, sentences, len(claims)),
+            sentences=scored,
+            profile=build_profile(text, spans, scored, claims, quotes),
             warnings=tuple(warnings),
             id=doc_id,
             min_score=self.shown_from,

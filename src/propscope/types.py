@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = "propscope.analysis/1"
+# /2: the profile has ``sentences`` and ``mean_sentence_score``, and the same figures for the
+# author's own voice (``author``) and for quoted speech (``quoted``); see claims.profile
+SCHEMA = "propscope.analysis/2"
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -55,6 +57,7 @@ class Sentence:
     start: int
     end: int
     score: float
+    quoted: bool = False  # quotations cover more than half of it (claims.profile.quoted_sentences)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class Analysis:
     spans: tuple[Span, ...] = ()
     claims: tuple[Claim, ...] = ()
     sentences: tuple[Sentence, ...] = ()
-    profile: dict[str, Any] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)  # claims.profile.build_profile
     warnings: tuple[dict[str, str], ...] = ()
     id: str | None = None  # the id given with the text to ``Pipeline.pipe``
     source: str | None = None  # where the text came from (a URL, a file), where known
@@ -80,7 +83,7 @@ class Analysis:
     claims_threshold: float | None = None  # claims score at least this (None: unknown/none)
 
     def to_dict(self, *, with_text: bool | None = None) -> dict[str, Any]:
-        """The analysis JSON (schema ``propscope.analysis/1``). It holds the analysed ``text``
+        """The analysis JSON (schema ``propscope.analysis/2``). It holds the analysed ``text``
         where ``with_text`` (default: where the text was extracted from HTML, so that the
         offsets index something the reader has), ``source`` and ``id`` where known."""
         t = self.text
@@ -142,4 +145,4 @@ def claim_dict(c: Claim, text: str) -> dict[str, Any]:
 
 
 def sentence_dict(s: Sentence) -> dict[str, Any]:
-    return {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}
+    return {"start": s.start, "end": s.end, "score": round(float(s.score), 4), "quoted": s.quoted}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_json_on_one_file(run_cli, ptc) -> None:
     r = run_cli("analyze", ptc.article("1"), "--format", "json", *LEX)
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert d["schema"] == "propscope.analysis/1"
+    assert d["schema"] == "propscope.analysis/2"
     assert d["model"]["name"] == "propscope-lexicon-baseline"
     assert "source" not in d
     assert _spans(d) == LEX_SPANS_1
@@ -159,7 +160,7 @@ def test_empty_text_gives_an_empty_analysis(
         r = run_cli("analyze", "-f", "json", *LINES, input=content)
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert d["schema"] == "propscope.analysis/1"
+    assert d["schema"] == "propscope.analysis/2"
     assert d["spans"] == []
     assert d["text_length"] == len(content.decode())
 
@@ -355,3 +356,128 @@ def test_a_closed_pipe_exits_0_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(60) == 0, err
     assert err == ""
+
+
+# ---------------------------------------------------------------- text view in pipes (issue 15)
+
+ESC = "\x1b["
+MARK_EVIL = "[[evil]]{Loaded_Language 0.50/1.00}"  # builtin:lexicon scores every span 0.5
+
+
+def test_piped_text_view_marks_spans_inline_with_a_key(run_cli, ptc) -> None:
+    r = run_cli("analyze", ptc.article("1"), *LEX)
+    assert r.returncode == 0, r.stderr
+    assert ESC not in r.stdout
+    assert f"They are {MARK_EVIL} [[thugs]]{{Name_Calling,Labeling 0.50/1.00}}." in r.stdout
+    flat = " ".join(r.stdout.split())
+    assert "Key: [[text]]{Label S/T} marks a persuasion span" in flat
+    assert "span score: how sure the model is that the text is a persuasion span" in flat
+    assert "Article summary" in r.stdout
+
+
+def test_text_view_in_a_terminal_has_colours_and_no_color_removes_them(run_cli, ptc) -> None:
+    tty = {"FORCE_COLOR": "1"}  # Rich writes as to a terminal
+    r = run_cli("analyze", ptc.article("1"), *LEX, extra_env=tty)
+    assert r.returncode == 0, r.stderr
+    assert ESC in r.stdout and "[[evil]]" not in r.stdout
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout)
+    assert "Key: Loaded language, Name calling or labelling; italic: quoted speech" in plain
+    for args, env in [(("--no-color",), tty), ((), {**tty, "NO_COLOR": "1"})]:
+        r = run_cli("analyze", ptc.article("1"), *LEX, *args, extra_env=env)
+        assert r.returncode == 0, r.stderr
+        assert ESC not in r.stdout and MARK_EVIL in r.stdout, args
+
+
+def test_text_view_summary_matches_the_json_profile(run_cli) -> None:
+    data = b'Smith said: "They are evil thugs and liars." We stay calm.\nOur country!\n'
+    p = json.loads(run_cli("analyze", "-f", "json", *LEX, input=data).stdout)["profile"]
+    assert p["quoted"]["words"] == 6 and p["author"]["words"] == 7
+    r = run_cli("analyze", *LEX, input=data)
+    voices = [p, p["author"], p["quoted"]]
+    rows = {
+        "sentences": [str(v["sentences"]) for v in voices],
+        "words": [str(v["words"]) for v in voices],
+        "sentences with a technique": [
+            f"{100 * v['share_of_sentences_with_technique']:.1f}%" for v in voices
+        ],
+        "techniques per 1,000 words": [f"{v['techniques_per_1000_words']:.2f}" for v in voices],
+        "check-worthy claims": [str(v["check_worthy_claims"]) for v in voices],
+        "mean sentence score": [f"{v['mean_sentence_score']:.2f}" for v in voices],
+    }
+    for label, cells in rows.items():
+        m = re.search(rf"^{re.escape(label)} +([^a-z]*)$", r.stdout, re.M)
+        assert m and m.group(1).split() == cells, label
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_encoding_reads_a_non_utf8_file_with_character_offsets(
+    run_cli, tmp_path: Path, encoding: str
+) -> None:
+    text = "Ça, «déjà vu»: they are evil thugs.\n"
+    src = tmp_path / "a.txt"
+    src.write_bytes(text.encode(encoding))
+    r = run_cli("analyze", src, "-f", "json", *LEX, "--encoding", encoding)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert _spans(d) == [
+        (24, 28, "Loaded_Language", "evil"),
+        (29, 34, "Name_Calling,Labeling", "thugs"),
+    ]
+    assert text[24:28] == "evil"
+    _check_offsets(d, text)
+    r = run_cli("analyze", "-f", "json", *LEX, "--encoding", encoding, input=text.encode(encoding))
+    assert r.returncode == 0 and _spans(json.loads(r.stdout))[0][:2] == (24, 28)
+    if encoding == "latin-1":  # without --encoding: not UTF-8
+        r = run_cli("analyze", src, "-f", "json", *LEX)
+        assert (
+            r.returncode == 1
+            and f"E004: invalid UTF-8: invalid continuation byte ({src}, line 1, byte 0)"
+            in r.stderr
+        )
+
+
+def test_bytes_the_encoding_cannot_decode_are_e004_with_file_and_byte(
+    run_cli, tmp_path: Path
+) -> None:
+    src = tmp_path / "a.txt"
+    src.write_bytes(b"They are evil.\nCaf\xe9.\n")  # 0xE9 at byte 18
+    r = run_cli("analyze", src, *LEX, "--encoding", "ascii")
+    assert r.returncode == 1 and r.stdout == ""
+    assert (
+        f"E004: cannot decode as ascii: ordinal not in range(128) ({src}, line 2, byte 18)"
+        in r.stderr
+    )
+
+
+@pytest.mark.parametrize("name", ["klingon", "base64"])
+def test_unknown_encoding_is_e062(run_cli, ptc, name: str) -> None:
+    r = run_cli("analyze", ptc.article("1"), *LEX, "--encoding", name)
+    assert r.returncode == 1 and r.stdout == ""
+    assert f"E062: unknown text encoding '{name}' (--encoding)" in r.stderr
+
+
+def test_a_pdf_is_e061_with_a_hint(run_cli, ptc, tmp_path: Path) -> None:
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    r = run_cli("analyze", pdf, ptc.article("1"), "-f", "jsonl", *LEX)
+    assert r.returncode == 1
+    assert [json.loads(line)["source"] for line in r.stdout.splitlines()] == [str(ptc.article("1"))]
+    assert "E061: a PDF file, not text" in r.stderr and "pdftotext" in r.stderr
+    assert f"({pdf})" in r.stderr
+    r = run_cli("analyze", *LEX, input=b"%PDF-1.4\n")
+    assert r.returncode == 1 and "E061" in r.stderr and "(<stdin>)" in r.stderr
+
+
+def test_encoding_applies_to_an_html_file(run_cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    body = "<p>Les idées reçues: they are evil thugs, and the council knows it well.</p>"
+    head = '<head><meta charset="koi8-r"></head>'  # wrong: --encoding overrides it
+    page.write_bytes(f"<html>{head}<body><h1>Titre</h1>{body}</body></html>".encode("cp1252"))
+    r = run_cli("analyze", page, "-f", "json", *LEX)
+    assert "Les idИes reГues" in json.loads(r.stdout)["text"]  # the page's own charset
+    r = run_cli("analyze", page, "-f", "json", *LEX, "--encoding", "cp1252")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert "Les idées reçues" in d["text"]
+    assert [s["text"] for s in d["spans"]] == ["evil", "thugs"]
+    _check_offsets(d, d["text"])

@@ -55,7 +55,7 @@ def test_analyze_text_returns_the_analysis_json(client: TestClient) -> None:
     r = client.post("/api/v1/analyze", json={"text": LEX_TEXT})
     assert r.status_code == 200
     d = r.json()
-    assert d["schema"] == "propscope.analysis/1"
+    assert d["schema"] == "propscope.analysis/2"
     assert d["model"]["name"] == "propscope-lexicon-baseline"
     assert _spans(d) == LEX_SPANS
     assert "text" not in d  # the caller has the text
@@ -135,9 +135,10 @@ def test_analyze_url_refuses_private_addresses_without_network(client: TestClien
     for url in ("http://127.0.0.1:9/", "http://[::1]/", "http://169.254.169.254/latest/meta-data"):
         err = _assert_error(client.post("/api/v1/analyze", json={"url": url}), 400, "E046")
         assert "--allow-private-urls" in err["message"]
-    # Other schemes do not even match the documented pattern (http/https).
-    r = client.post("/api/v1/analyze", json={"url": "file:///etc/passwd"})
-    assert "pattern" in _assert_error(r, 422, "E040")["message"]
+    # other schemes are refused as the README says: E046, 400 (not a schema error)
+    for url in ("file:///etc/passwd", "ftp://example.org/a", "gopher://x/"):
+        err = _assert_error(client.post("/api/v1/analyze", json={"url": url}), 400, "E046")
+        assert "only http and https" in err["message"]
 
 
 def test_batch_keeps_order(client: TestClient) -> None:
@@ -189,6 +190,7 @@ def test_openapi_document(client: TestClient) -> None:
     assert set(doc["paths"]) == {
         "/api/v1/analyze",
         "/api/v1/analyze/batch",
+        "/api/v1/explain",
         "/api/v1/techniques",
         "/api/v1/health",
         "/api/v1/corpus/stats",
@@ -209,7 +211,9 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient, path: str) -> Non
     assert r.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in r.headers["content-security-policy"]
     refs = re.findall(r'(?:src|href)="([^"]*)"', r.text)
-    assert refs and all(ref.startswith(("/", "data:")) for ref in refs), refs
+    # "/" (this server), "data:" and "#..." (a place on this page) load nothing from elsewhere
+    assert refs and all(ref.startswith(("/", "data:", "#")) for ref in refs), refs
+    assert not any(ref.startswith("//") for ref in refs), refs  # "//host/..." is elsewhere
     for ref in refs:
         if ref.startswith("/static/"):
             asset = client.get(ref)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rich.console import Console
+
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Model, load_model
 
@@ -36,3 +38,15 @@ def write_out(path: Path, content: str) -> None:
         raise PropscopeError(
             Code.UNREADABLE, f"cannot write file: {exc.strerror or exc}", path=str(path)
         ) from None
+
+
+def text_console(no_color: bool = False) -> tuple[Console, bool]:
+    """The console for a text view, and whether it writes plain text (no colour or other
+    styles: spans are then marked inline). Plain where ``no_color`` (``--no-color``), where
+    the ``NO_COLOR`` environment variable is set, or where standard output is not a terminal
+    (a pipe, a file; ``FORCE_COLOR`` makes it count as one)."""
+    out = Console(soft_wrap=False, highlight=False)
+    plain = no_color or out.no_color or not out.is_terminal or out.color_system is None
+    if plain and out.is_terminal:
+        out = Console(soft_wrap=False, highlight=False, color_system=None)
+    return out, plain

@@ -539,7 +539,7 @@ def analysis_to_json(a: Analysis) -> str:
                 ]
                 for c in a.claims
             ],
-            "sentences": [[s.start, s.end, float(s.score)] for s in a.sentences],
+            "sentences": [[s.start, s.end, float(s.score), s.quoted] for s in a.sentences],
             "profile": _plain(a.profile),
             "warnings": [dict(w) for w in a.warnings],
             "id": a.id,

@@ -19,12 +19,48 @@ def replace_surrogates(text: str) -> tuple[str, int]:
 
 def decode_utf8(data: bytes, path: str) -> str:
     """Decode UTF-8 keeping a leading BOM as character 0 (PTC offsets count it)."""
+    return decode_text(data, path)
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def check_encoding(encoding: str) -> str:
+    """``encoding`` where Python knows it as a text encoding (``latin-1``, ``cp1252``,
+    ``utf-16`` ...); E062 otherwise (an unknown name, or a codec such as ``base64`` that does
+    not decode bytes to text)."""
     try:
-        return data.decode("utf-8")
+        b"a".decode(encoding)  # (b"" would decode without looking the codec up)
+    except UnicodeError:  # a text encoding that cannot decode a lone "a" (utf-16)
+        pass
+    except LookupError:
+        raise PropscopeError(
+            Code.UNKNOWN_ENCODING,
+            f"unknown text encoding {encoding!r} (--encoding): give a name Python knows, "
+            "such as utf-8, latin-1, cp1252 or utf-16",
+        ) from None
+    return encoding
+
+
+def decode_text(data: bytes, path: str, encoding: str | None = None) -> str:
+    """Decode ``data`` (read from ``path``, named in errors) from ``encoding`` (default UTF-8,
+    a leading BOM kept as character 0). A PDF is refused (E061) with a hint to convert it
+    first; bytes the encoding cannot decode are E004, naming the line and byte."""
+    if data.startswith(PDF_MAGIC):
+        raise PropscopeError(
+            Code.UNSUPPORTED_FORMAT,
+            "a PDF file, not text: convert it first (e.g. `pdftotext file.pdf file.txt`) and "
+            "analyse the text",
+            path=path,
+        )
+    name = "utf-8" if encoding is None else check_encoding(encoding)
+    try:
+        return data.decode(name)
     except UnicodeDecodeError as exc:
+        what = "invalid UTF-8" if encoding is None else f"cannot decode as {encoding}"
         raise PropscopeError(
             Code.INVALID_UTF8,
-            f"invalid UTF-8: {exc.reason}",
+            f"{what}: {exc.reason}",
             path=path,
             line=data.count(b"\n", 0, exc.start) + 1,
             byte=exc.start,
@@ -45,13 +81,14 @@ def read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file exactly: no newline translation, BOM kept."""
-    return decode_utf8(read_bytes(path), str(path))
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """Read a text file exactly: no newline translation, BOM kept; UTF-8 unless ``encoding``
+    names another (``decode_text``: E004, E061, E062)."""
+    return decode_text(read_bytes(path), str(path), encoding)
 
 
-def read_stdin() -> str:
-    return decode_utf8(sys.stdin.buffer.read(), "<stdin>")
+def read_stdin(encoding: str | None = None) -> str:
+    return decode_text(sys.stdin.buffer.read(), "<stdin>", encoding)
 
 
 def require_dir(path: Path) -> None:

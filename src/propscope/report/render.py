@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propscope.techniques import BY_LABEL
-from propscope.types import Analysis, Claim, claim_dict, sentence_dict, span_dict
+from propscope.types import Analysis, Claim, Span, claim_dict, sentence_dict, span_dict
 
 
 def to_json(analysis: Analysis, source: str | None = None) -> dict[str, Any]:
@@ -85,21 +85,200 @@ def render_ptc(article_id: str, analysis: Analysis) -> str:
     return "".join(f"{article_id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in analysis.spans)
 
 
-def rich_view(analysis: Analysis, source: str | None = None) -> Group:
-    """The article with every span highlighted, then a table of spans and of techniques."""
+SPAN_SCORE_MEANING = "how sure the model is that the text is a persuasion span"
+TECHNIQUE_SCORE_MEANING = "how sure it is of the technique, given a span"
+SENTENCE_SCORE_MEANING = "probability that the sentence holds a technique span"
+VOICES = (("whole text", None), ("author", "author"), ("quoted", "quoted"))
+BAR = 10  # cells of a sentence's score bar
+
+
+def rich_view(analysis: Analysis, source: str | None = None, *, marks: bool = False) -> Group:
+    """The text view: the article summary, a key, the article with its spans (highlighted in
+    colour, or with ``marks`` marked inline as ``[[text]]{Label 0.62/0.80}``, readable without
+    colour), each sentence's score, then tables of spans, techniques and claims."""
+    head, article, tail = _view_parts(analysis, source, marks)
+    return Group(*head, article, *tail)
+
+
+def _view_parts(
+    analysis: Analysis, source: str | None, marks: bool
+) -> tuple[list[Any], Text, list[Any]]:
+    head: list[Any] = [summary(analysis), marks_key() if marks else colour_key(analysis), Text("")]
+    article = marked_text(analysis) if marks else highlighted_text(analysis)
+    tail: list[Any] = [Text(""), sentence_scores(analysis), spans_table(analysis, source)]
+    tail += [techniques_table(analysis), claims_table(analysis), Text(claims_note(analysis))]
+    tail.append(footer_text(analysis))
+    for w in analysis.warnings:
+        tail.append(Text(f"{w['code']}: {w['message']}", style="yellow"))
+    return head, article, tail
+
+
+def _name(label: str) -> str:
+    return BY_LABEL[label].name if label in BY_LABEL else label
+
+
+def _colour(label: str) -> str:
+    t = BY_LABEL.get(label)
+    return t.colour if t else "yellow"
+
+
+def highlighted_text(analysis: Analysis) -> Text:
+    """The article, each span underlined in its technique's colour (quoted speech in
+    italics); where spans overlap, the later one's colour shows (the spans table lists all)."""
     text = Text(analysis.text)
     for s in analysis.spans:
-        t = BY_LABEL.get(s.technique)
-        colour = t.colour if t else "yellow"
-        text.stylize(f"underline {colour}", s.start, s.end)
+        text.stylize(
+            f"underline {_colour(s.technique)}" + (" italic" if s.quoted else ""), s.start, s.end
+        )
+    return text
+
+
+def span_mark(s: Span, text: str, start: int, end: int) -> str:
+    """One span's part of a mark over ``[start, end)``: its label, span score / technique
+    score, its own text where it covers less than the mark, and ``quoted`` (with the
+    speaker, where known) in quoted speech."""
+    out = f"{s.technique} {s.score:.2f}/{s.technique_score:.2f}"
+    if (s.start, s.end) != (start, end):
+        out += f' "{_short(text[s.start : s.end], 40)}"'
+    if s.quoted:
+        out += " quoted" + (f": {' '.join(s.speaker.split())}" if s.speaker else "")
+    return out
+
+
+def marked_text(analysis: Analysis) -> Text:
+    """The article as plain text with each span marked inline: ``[[text]]{Label S/T}``.
+    Spans that overlap share one mark over the text they cover together, their parts
+    separated by ``; `` and each naming its own text where it covers less. Lines are kept
+    as they are (no wrapping), so the marked text can be searched line by line."""
+    text = analysis.text
+    spans = sorted(analysis.spans, key=lambda s: (s.start, s.end, s.technique))
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(spans):
+        start, end = spans[i].start, spans[i].end
+        j = i + 1
+        while j < len(spans) and spans[j].start < end:
+            end = max(end, spans[j].end)
+            j += 1
+        label = "; ".join(span_mark(s, text, start, end) for s in spans[i:j])
+        out += [text[pos:start], "[[", text[start:end], "]]{", label, "}"]
+        pos = end
+        i = j
+    out.append(text[pos:])
+    return Text("".join(out))
+
+
+def _scores_key() -> str:
+    return (
+        f"span score: {SPAN_SCORE_MEANING}; technique score: {TECHNIQUE_SCORE_MEANING}; "
+        f"sentence score: {SENTENCE_SCORE_MEANING}."
+    )
+
+
+def marks_key() -> Text:
+    """What the inline marks mean (``marked_text``)."""
+    return Text(
+        "Key: [[text]]{Label S/T} marks a persuasion span: Label is its technique, S its span "
+        "score, T its technique score; {Label S/T quoted: Speaker} marks one in quoted speech "
+        '(the speaker where known). Overlapping spans share one mark, each with its own "text" '
+        "where it covers less; parts are separated by '; '. " + _scores_key()
+    )
+
+
+def colour_key(analysis: Analysis) -> Text:
+    """Which colour is which technique (those the article uses), and what the scores mean."""
+    key = Text("Key: ")
+    labels = sorted({s.technique for s in analysis.spans}, key=_name)
+    for i, label in enumerate(labels):
+        key.append(", " if i else "")
+        key.append(_name(label), style=f"underline {_colour(label)}")
+    if labels:
+        key.append("; ")
+    key.append("italic", style="italic")
+    key.append(": quoted speech. " + _scores_key())
+    return key
+
+
+def _voice(p: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+    if key is None:
+        return p
+    v = p.get(key)
+    return v if isinstance(v, dict) else None
+
+
+def summary(analysis: Analysis) -> Group:
+    """The article summary (``analysis.profile``): for the whole text, the author's own voice
+    and quoted speech, the share of sentences with a technique, techniques per 1,000 words,
+    check-worthy claims, the mean sentence score, then the top techniques of each."""
+    p = analysis.profile or {}
+    voices = [(title, v) for title, key in VOICES if (v := _voice(p, key)) is not None]
+    t = Table(title="Article summary", box=None, title_justify="left", pad_edge=False)
+    t.title_style = "bold"
+    t.add_column("")
+    for title, _ in voices:
+        t.add_column(title, justify="right")
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("sentences", lambda v: str(v.get("sentences", 0))),
+        ("words", lambda v: str(v.get("words", 0))),
+        (
+            "sentences with a technique",
+            lambda v: f"{100 * v.get('share_of_sentences_with_technique', 0):.1f}%",
+        ),
+        ("techniques per 1,000 words", lambda v: f"{v.get('techniques_per_1000_words', 0):.2f}"),
+        ("check-worthy claims", lambda v: str(v.get("check_worthy_claims", 0))),
+        ("mean sentence score", lambda v: f"{v.get('mean_sentence_score', 0):.2f}"),
+    ]
+    for label, cell in rows:
+        t.add_row(label, *(cell(v) for _, v in voices))
+    top = Text()
+    for title, v in voices:
+        names = ", ".join(_name(x) for x in v.get("top_techniques", [])) or "-"
+        top.append(f"top techniques, {title}: {names}\n")
+    return Group(t, top)
+
+
+def sentence_scores(analysis: Analysis) -> Text:
+    """Each sentence in text order: its number, its score as a figure and as a bar of ``BAR``
+    cells (``#`` per tenth), and the start of its text; one line each, at most 80 columns."""
+    out = Text()
+    if not analysis.sentences:
+        return out
+    out.append(f"Sentence scores ({SENTENCE_SCORE_MEANING}), in text order\n", style="bold")
+    width = len(str(len(analysis.sentences)))
+    for i, s in enumerate(analysis.sentences, 1):
+        filled = min(BAR, max(0, round(s.score * BAR)))
+        out.append(f"{i:>{width}} {s.score:.2f} ")
+        out.append("#" * filled, style="bold")
+        out.append("." * (BAR - filled), style="dim")
+        out.append(" " + _short(analysis.text[s.start : s.end], max(20, 80 - width - 18)) + "\n")
+    return out
+
+
+def spans_table(analysis: Analysis, source: str | None = None) -> Table:
+    """Every span: technique, offsets, span and technique score, text, speaker if quoted."""
     spans = Table(title="Spans" + (f" in {source}" if source else ""), show_lines=False)
-    for col in ("#", "technique", "start", "end", "score", "text", "quoted"):
+    spans.caption = "score: span score; tech.: technique score (see the key)"
+    for col in ("#", "technique", "start", "end", "score", "tech.", "text", "quoted"):
         spans.add_column(col, overflow="fold")
     for i, s in enumerate(analysis.spans, 1):
-        name = BY_LABEL[s.technique].name if s.technique in BY_LABEL else s.technique
         frag = _short(analysis.text[s.start : s.end])
         quoted = ("yes" + (f" ({s.speaker})" if s.speaker else "")) if s.quoted else ""
-        spans.add_row(str(i), name, str(s.start), str(s.end), f"{s.score:.2f}", frag, quoted)
+        spans.add_row(
+            str(i),
+            _name(s.technique),
+            str(s.start),
+            str(s.end),
+            f"{s.score:.2f}",
+            f"{s.technique_score:.2f}",
+            frag,
+            quoted,
+        )
+    return spans
+
+
+def techniques_table(analysis: Analysis) -> Table:
+    """How many spans of each technique, most used first."""
     counts: dict[str, int] = {}
     for s in analysis.spans:
         counts[s.technique] = counts.get(s.technique, 0) + 1
@@ -107,17 +286,15 @@ def rich_view(analysis: Analysis, source: str | None = None) -> Group:
     tech.add_column("technique")
     tech.add_column("spans", justify="right")
     for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        tech.add_row(BY_LABEL[label].name if label in BY_LABEL else label, str(n))
-    claims = claims_table(analysis)
-    footer = Text(
+        tech.add_row(_name(label), str(n))
+    return tech
+
+
+def footer_text(analysis: Analysis) -> Text:
+    return Text(
         f"model: {analysis.model.name} {analysis.model.version}; "
         f"{len(analysis.text)} characters, {len(analysis.spans)} spans"
     )
-    parts: list[Any] = [text, Text(""), spans, tech, claims, Text(claims_note(analysis))]
-    parts += [profile_text(analysis), footer]
-    for w in analysis.warnings:
-        parts.append(Text(f"{w['code']}: {w['message']}", style="yellow"))
-    return Group(*parts)
 
 
 FACT_STYLES = {
@@ -180,20 +357,17 @@ def claims_table(analysis: Analysis) -> Table:
     return t
 
 
-def profile_text(analysis: Analysis) -> Text:
-    p = analysis.profile
-    if not p:
-        return Text("")
-    top = ", ".join(BY_LABEL[t].name if t in BY_LABEL else t for t in p.get("top_techniques", []))
-    return Text(
-        f"profile: {p.get('words', 0)} words, {p.get('techniques_per_1000_words', 0)} technique "
-        f"spans per 1,000 words, {100 * p.get('share_of_sentences_with_technique', 0):.0f}% of "
-        f"sentences with a technique, {p.get('check_worthy_claims', 0)} check-worthy claims"
-        + (f"; most used: {top}" if top else "")
-    )
-
-
-def print_text(console: Console, analysis: Analysis, source: str | None = None) -> None:
+def print_text(
+    console: Console, analysis: Analysis, source: str | None = None, *, marks: bool | None = None
+) -> None:
+    """The text view (``rich_view``) on ``console``. ``marks``: spans marked inline, for
+    output without colour; by default, where ``console`` writes no colour (not a terminal, or
+    ``NO_COLOR``). The marked article keeps its lines as they are (no wrapping)."""
+    if marks is None:
+        marks = not console.is_terminal or console.no_color or console.color_system is None
     if source:
         console.rule(source)
-    console.print(rich_view(analysis, source))
+    head, article, tail = _view_parts(analysis, source, marks)
+    console.print(Group(*head))
+    console.print(article, soft_wrap=marks)
+    console.print(Group(*tail))

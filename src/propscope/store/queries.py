@@ -9,13 +9,15 @@ Spans are stored down to the model's ``sensitive`` point; every query takes a ``
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
+from propscope.claims.profile import quoted_sentences
+from propscope.claims.quotes import find_quotes
 from propscope.errors import Code, PropscopeError
 from propscope.model import SENSITIVITIES
 from propscope.store import schema as t
@@ -296,6 +298,16 @@ def stored_analysis(database: Database, doc_id: str, model: str | None = None) -
         return _analysis(conn, doc_id, sc.model, row)
 
 
+def _sentences(text: str, stored: Iterable[Any]) -> tuple[Sentence, ...]:
+    """The stored sentences, each marked quoted as the analysis marked it: the store keeps no
+    such column, so the quotes are found again in the text (``find_quotes`` is deterministic
+    and sees the same sentences)."""
+    scored = [(s.start, s.end, s.score) for s in stored]
+    bounds = [(a, b) for a, b, _ in scored]
+    in_quote = quoted_sentences(bounds, find_quotes(text, bounds))
+    return tuple(Sentence(a, b, sc, q) for (a, b, sc), q in zip(scored, in_quote, strict=True))
+
+
 def _analysis(conn: Any, doc_id: str, model: ModelInfo, row: Any) -> Analysis:
     aid = row.id
 
@@ -319,9 +331,7 @@ def _analysis(conn: Any, doc_id: str, model: ModelInfo, row: Any) -> Analysis:
             Claim(c.start, c.end, c.score, tuple(facts[c.idx]), c.quoted, c.speaker)
             for c in rows(t.claims, t.claims.c.idx)
         ),
-        sentences=tuple(
-            Sentence(s.start, s.end, s.score) for s in rows(t.sentences, t.sentences.c.idx)
-        ),
+        sentences=_sentences(row.text, rows(t.sentences, t.sentences.c.idx)),
         profile=dict(row.profile or {}),
         warnings=tuple(dict(w) for w in row.warnings or ()),
         id=doc_id,

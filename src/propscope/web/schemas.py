@@ -165,6 +165,11 @@ class SentenceOut(BaseModel):
         description="Propaganda score of the sentence: how strongly the model finds "
         "persuasion in it (0 to 1)."
     )
+    quoted: bool = Field(
+        default=False,
+        description="True when the sentence belongs to quoted speech: quotations or reported "
+        "speech cover more than half of its characters (the profile's `quoted` voice).",
+    )
 
 
 class WarningOut(BaseModel):
