@@ -450,7 +450,6 @@ QUOTE_TEXT = (
     "Jones. What an outrageous idea."
 )
 PARTS = {"all": None, "author": "author", "quoted": "quoted"}
-PARTS_V = ["author", "quoted"]
 SHOWN_KEYS = (
     "share_of_sentences_with_technique",
     "techniques_per_1000_words",
@@ -555,7 +554,7 @@ def test_the_summary_shows_the_profile_of_the_json(app_page: Page, live_server: 
 
 def test_the_summary_follows_the_sensitivity_control(page: Page) -> None:
     """Re-filtered on the page, the summary's figures are those the server gives for the same
-    operating point (each voice's share of sentences aside: see render.js refigure)."""
+    operating point, each voice's share of sentences too (the sentences' ``quoted`` flags)."""
     pipeline = load(str(TINY))
     text = QUOTE_TEXT + " Enough is enough, they said, and everyone agrees with them."
     scores = sorted(s.score for s in pipeline.analyze(text).spans)
@@ -574,19 +573,9 @@ def test_the_summary_follows_the_sensitivity_control(page: Page) -> None:
             got = _summary(page)
             expected = _expected(want)
             assert got["all"] == expected["all"], point
-            estimated = page.locator("#results .ps-profile td[data-estimated]")
-            if point == "sensitive":  # nothing re-filtered: the server's figures as they are
-                assert got == expected
-                expect(estimated).to_have_count(0)
-                continue
-            # each voice's share is marked as an estimate
-            assert [td.get_attribute("data-part") for td in estimated.all()] == PARTS_V
-            for td in estimated.all():
-                expect(td).to_contain_text("≈ ")
-            for part in ("author", "quoted"):
-                del got[part]["share_of_sentences_with_technique"]
-                del expected[part]["share_of_sentences_with_technique"]
-                assert got[part] == expected[part], (point, part)
+            # sentences carry their voice (``quoted``): every figure is exact, none estimated
+            assert got == expected, point
+            expect(page.locator("#results .ps-profile td[data-estimated]")).to_have_count(0)
         w.check()
     finally:
         stop_server(live)
