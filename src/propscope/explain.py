@@ -35,8 +35,7 @@ from propscope.decode.spans import span_probability, technique_probs
 from propscope.errors import Code, PropscopeError
 from propscope.infer.encoder import FArr, IArr
 from propscope.infer.features import span_features
-from propscope.infer.heads import softmax
-from propscope.infer.scores import BlockScores, pad_batch
+from propscope.infer.scores import BlockScores, fill_window, overlapping, pad_batch
 from propscope.model import Model
 from propscope.segment.sentences import split_sentences
 from propscope.segment.windows import Window
@@ -210,7 +209,7 @@ class _Explainer:
         ids, offs = scorer.tokenizer.encode(text[bs:be])
         self.ids: IArr = ids
         self.offs: IArr = offs + bs
-        tokens = np.flatnonzero((self.offs[:, 0] < end) & (self.offs[:, 1] > start))
+        tokens = np.flatnonzero(overlapping(self.offs, start, end))
         if tokens.size == 0:
             raise PropscopeError(
                 Code.BAD_RANGE, f"the range [{start}, {end}) holds no word the model reads"
@@ -235,7 +234,7 @@ class _Explainer:
         ]
         read: list[int | None] = []  # the variant of each word (None: no window reads it)
         for ws, we in words:
-            toks = np.flatnonzero((self.offs[:, 0] < we) & (self.offs[:, 1] > ws))
+            toks = np.flatnonzero(overlapping(self.offs, ws, we))
             changed = []
             for j, w in enumerate(self.windows):
                 mine = toks[(toks >= w.a) & (toks < w.b)]
@@ -316,11 +315,7 @@ class _Explainer:
             probs, hidden, cls = (a.copy() for a in base)
         for j, (hid, logit) in got:
             w = self.windows[j]
-            sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
-            rows = slice(w.lo - self.lo, w.hi - self.lo)
-            probs[rows] = softmax(logit[sl])
-            hidden[rows] = hid[sl]
-            cls[rows] = hid[0]
+            fill_window((probs, hidden, cls), slice(w.lo - self.lo, w.hi - self.lo), w, hid, logit)
         return probs, hidden, cls
 
     def _score(self, probs: FArr, hidden: FArr, cls: FArr) -> tuple[float, FArr]:

@@ -91,7 +91,7 @@ def _figures(
     counts = Counter(s.technique for s in spans)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     per_1000 = round(len(spans) * 1000 / words, 2) if words else 0.0
-    with_technique = sentences_with_span(spans, [(x.start, x.end) for x in sentences])
+    with_technique = sentences_with_span(spans, ((x.start, x.end) for x in sentences))
     n = len(sentences)
     share = round(with_technique / n, 4) if n else 0.0
     mean = round(sum(float(x.score) for x in sentences) / n, 4) if n else 0.0
@@ -165,7 +165,7 @@ def _sentence_is_quoted(
     return [2 * (covered_before(b) - covered_before(a)) > b - a for a, b in sentences]
 
 
-def sentences_with_span(spans: Sequence[Span], sentences: Sequence[tuple[int, int]]) -> int:
+def sentences_with_span(spans: Sequence[Span], sentences: Iterable[tuple[int, int]]) -> int:
     """How many sentences [start, end) at least one span overlaps; O((n + m) log m)."""
     if not spans:
         return 0

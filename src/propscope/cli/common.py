@@ -9,6 +9,7 @@ from rich.console import Console
 
 from propscope.errors import Code, PropscopeError
 from propscope.pipeline import Model, load_model
+from propscope.report.render import writes_plain
 
 MODEL_HELP = "Model folder, or builtin:lexicon / builtin:lines (default: the shipped model)."
 DATA_ENV = "PROPSCOPE_PTC_DATA"
@@ -46,7 +47,7 @@ def text_console(no_color: bool = False) -> tuple[Console, bool]:
     the ``NO_COLOR`` environment variable is set, or where standard output is not a terminal
     (a pipe, a file; ``FORCE_COLOR`` makes it count as one)."""
     out = Console(soft_wrap=False, highlight=False)
-    plain = no_color or out.no_color or not out.is_terminal or out.color_system is None
+    plain = no_color or writes_plain(out)
     if plain and out.is_terminal:
         out = Console(soft_wrap=False, highlight=False, color_system=None)
     return out, plain

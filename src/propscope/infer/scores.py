@@ -142,15 +142,30 @@ class BlockScorer:
                     hidden = np.zeros((n, hid.shape[2]), dtype=np.float32)
                     cls = np.zeros((n, hid.shape[2]), dtype=np.float32)
                 for j, w in enumerate(batch):
-                    sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
-                    probs[w.lo : w.hi] = softmax(logit[j, sl])
-                    hidden[w.lo : w.hi] = hid[j, sl]
-                    cls[w.lo : w.hi] = hid[j, 0]
+                    fill_window((probs, hidden, cls), slice(w.lo, w.hi), w, hid[j], logit[j])
         assert hidden is not None and cls is not None
         return BlockScores(start, end, offs, probs, hidden, cls)
 
 
+def fill_window(
+    arrays: tuple[FArr, FArr, FArr], rows: slice, w: Window, hid: FArr, logit: FArr
+) -> None:
+    """Write one encoder window's outputs into a block's token arrays (P(O, B, I), hidden
+    states, [CLS] states) at ``rows``: the tokens it scores, ``[w.lo, w.hi)``. ``hid`` and
+    ``logit`` are the window's own rows, [CLS] first."""
+    probs, hidden, cls = arrays
+    sl = slice(w.lo - w.a + 1, w.hi - w.a + 1)  # +1: [CLS] is position 0
+    probs[rows] = softmax(logit[sl])
+    hidden[rows] = hid[sl]
+    cls[rows] = hid[0]
+
+
+def overlapping(offsets: IArr, start: int, end: int) -> NDArray[np.bool_]:
+    """Mask of the tokens (character ``offsets``, one row each) that overlap [start, end)."""
+    out: NDArray[np.bool_] = (offsets[:, 0] < end) & (offsets[:, 1] > start)
+    return out
+
+
 def tokens_in(scores: BlockScores, start: int, end: int) -> NDArray[np.bool_]:
     """Mask of the block's tokens that overlap the character range [start, end)."""
-    out: NDArray[np.bool_] = (scores.offsets[:, 0] < end) & (scores.offsets[:, 1] > start)
-    return out
+    return overlapping(scores.offsets, start, end)

@@ -357,6 +357,12 @@ def claims_table(analysis: Analysis) -> Table:
     return t
 
 
+def writes_plain(console: Console) -> bool:
+    """Whether ``console`` writes no colour: not a terminal (a pipe, a file), ``NO_COLOR``
+    set, or no colour system."""
+    return not console.is_terminal or console.no_color or console.color_system is None
+
+
 def print_text(
     console: Console, analysis: Analysis, source: str | None = None, *, marks: bool | None = None
 ) -> None:
@@ -364,7 +370,7 @@ def print_text(
     output without colour; by default, where ``console`` writes no colour (not a terminal, or
     ``NO_COLOR``). The marked article keeps its lines as they are (no wrapping)."""
     if marks is None:
-        marks = not console.is_terminal or console.no_color or console.color_system is None
+        marks = writes_plain(console)
     if source:
         console.rule(source)
     head, article, tail = _view_parts(analysis, source, marks)
