@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from propscope.decode.sentences import overlap_scores
 from propscope.errors import Code, PropscopeError
 from propscope.model import DocScores
 from propscope.pipeline import Pipeline
-from propscope.types import Analysis, ModelInfo, Span
+from propscope.types import Analysis, ModelInfo, Records, Span
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-model"
 TEXT = (
@@ -217,3 +219,17 @@ def test_claims_threshold_on_the_tiny_model() -> None:
     assert b.claims_threshold == cut
     assert sorted(c.score for c in b.claims) == [s for s in scores if s >= cut]
     assert pipe.using(claims_threshold=1.0).analyze(TEXT).claims == ()
+
+
+def test_an_analysis_holds_its_records_as_columns() -> None:
+    """Issue 14 (memory): spans, claims with their facts and sentences come as ``Records``,
+    which read back as the records (pickled too, as the server's workers send them)."""
+    pytest.importorskip("spacy", reason="spaCy is not installed")
+    a = propscope.load(TINY).analyze(TEXT)
+    for records in (a.spans, a.claims, a.sentences):
+        assert isinstance(records, Records)
+    assert sum(len(c.facts) for c in a.claims) >= 2 and a.claims[0].quoted is True
+    assert a.sentences[0].quoted is True and a.sentences[2].quoted is False
+    again = pickle.loads(pickle.dumps(a))
+    assert again == a and again.to_dict() == a.to_dict()
+    assert replace(a, claims=tuple(a.claims), spans=tuple(a.spans)) == a

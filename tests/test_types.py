@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
+from array import array
 
 import pytest
 
-from propscope.types import SCHEMA, Analysis, Claim, Fact, ModelInfo, Sentence, Span
+from propscope.types import (
+    SCHEMA,
+    Analysis,
+    Claim,
+    Fact,
+    ModelInfo,
+    Records,
+    Sentence,
+    Span,
+    sentence_records,
+)
 
 MODEL = ModelInfo("test-model", "9.9.9")
 
@@ -123,3 +135,85 @@ def test_offsets_count_a_bom_and_non_ascii_as_one_character_each() -> None:
     d = Analysis(text=text, model=MODEL, spans=(span,)).to_dict()
     assert d["spans"][0]["text"] == "Shameful"
     assert d["text_length"] == 20
+
+
+def test_compact_sentences_behave_as_a_tuple_of_records() -> None:
+    records = (Sentence(0, 5, 0.25), Sentence(6, 12, 0.5), Sentence(13, 20, 0.0))
+    compact = sentence_records(
+        array("q", [0, 6, 13]), array("q", [5, 12, 20]), array("d", [0.25, 0.5, 0.0])
+    )
+    assert len(compact) == 3 and list(compact) == list(records)
+    assert compact[1] == records[1] and compact[-1] == records[-1] and compact[-3] == records[0]
+    assert compact[1:] == records[1:] and isinstance(compact[1:], tuple)
+    assert compact == records and records == compact and compact != list(records)
+    assert hash(compact) == hash(records)
+    assert pickle.loads(pickle.dumps(compact)) == records
+    assert Records(Sentence, records) == compact
+    empty = Records(Sentence)
+    assert not empty and empty == () and list(empty) == []
+    with pytest.raises(IndexError):
+        compact[3]
+    with pytest.raises(IndexError):
+        compact[-4]
+    with pytest.raises(ValueError):
+        sentence_records(array("q", [0]), array("q", [5]), array("d"))
+    text = "Hello world again here"
+    a = Analysis(text=text, model=MODEL, sentences=compact)
+    b = Analysis(text=text, model=MODEL, sentences=records)
+    assert a.to_dict() == b.to_dict() and a == b
+
+
+def test_compact_sentences_carry_their_quoted_flags() -> None:
+    records = (Sentence(0, 5, 0.25, True), Sentence(6, 12, 0.5, False), Sentence(13, 20, 0.0, True))
+    cols = array("q", [0, 6, 13]), array("q", [5, 12, 20]), array("d", [0.25, 0.5, 0.0])
+    compact = sentence_records(*cols, [True, False, True])
+    assert compact == records and [s.quoted for s in compact] == [True, False, True]
+    assert compact[0].quoted is True and compact[1].quoted is False
+    assert compact[::2] == (records[0], records[2])
+    assert pickle.loads(pickle.dumps(compact))[2] == records[2]
+    unflagged = sentence_records(*cols)
+    assert unflagged != compact and not any(s.quoted for s in unflagged)
+    with pytest.raises(ValueError, match="quoted"):
+        sentence_records(array("q", [0]), array("q", [5]), array("d", [0.1]), [True, False])
+    text = "Hello world again here"
+    d = Analysis(text=text, model=MODEL, sentences=compact).to_dict()
+    assert [s["quoted"] for s in d["sentences"]] == [True, False, True]
+
+
+def test_compact_spans_give_back_every_field_as_it_was() -> None:
+    spans = (
+        Span(0, 8, "Loaded_Language", 0.8125, False, None, 0.5),
+        Span(3, 2**40, "Name_Calling,Labeling", 0.1, True, "Mr. Smith", 0.9999),
+        Span(9, 12, "Loaded_Language", 1.0, True, "Mr. Smith", 1.0),
+        Span(9, 12, "Doubt", 0.333, True, "", 0.25),
+    )
+    compact = Records(Span, iter(spans))
+    assert compact == spans and len(compact) == 4
+    for got, want in zip(compact, spans, strict=True):
+        for name in ("start", "end", "technique", "score", "quoted", "speaker", "technique_score"):
+            assert getattr(got, name) == getattr(want, name)
+            assert type(getattr(got, name)) is type(getattr(want, name))
+    assert compact[3].speaker == "" and compact[0].speaker is None
+    assert pickle.loads(pickle.dumps(compact)) == spans
+    assert compact != spans[:3] and compact != (*spans[:3], Span(9, 12, "Doubt", 0.333, True, ""))
+    with pytest.raises(TypeError, match="Span"):
+        compact.append(Fact(0, 1, "date"))  # type: ignore[arg-type]
+
+
+def test_compact_claims_keep_each_claims_own_facts() -> None:
+    claims = (
+        Claim(0, 30, 0.75, (Fact(0, 4, "date"), Fact(10, 20, "person")), False, None),
+        Claim(31, 40, 0.5),
+        Claim(41, 90, 0.99, (Fact(50, 55, "quantity"),), True, "she"),
+    )
+    compact = Records(Claim, claims)
+    assert compact == claims and compact[1].facts == () and compact[-1].facts[0].kind == "quantity"
+    assert compact[0].facts == claims[0].facts and isinstance(compact[0].facts, tuple)
+    assert compact[2].speaker == "she" and compact[2].quoted is True
+    again = pickle.loads(pickle.dumps(compact))
+    assert again == claims
+    again.append(Claim(91, 99, 0.6, (Fact(91, 95, "organization"),)))
+    assert again[3].facts == (Fact(91, 95, "organization"),) and again[:3] == claims
+    text = "x" * 100
+    a = Analysis(text=text, model=MODEL, claims=compact).to_dict()
+    assert a == Analysis(text=text, model=MODEL, claims=claims).to_dict()

@@ -7,10 +7,11 @@ Read in order, one analysis is:
    the encoder (``infer/``), decoded into spans with a calibrated confidence (``decode/``), a
    propaganda score and a check-worthiness score per sentence.
 3. ``find_quotes`` (``claims/quotes``): which spans and claims sit in quoted or reported speech.
-4. ``assemble_claims`` (``claims/checkworthy``): sentences at or above the claims threshold
-   (``claims_threshold``, else the model's), with their checkable facts.
+4. ``choose_claims`` (``claims/checkworthy``): sentences at or above the claims threshold
+   (``claims_threshold``, else the model's).
 5. ``build_profile``: counts per technique and per 1,000 words, for the whole text, the
    author's voice and quoted speech.
+6. ``with_facts``: the claims' checkable facts (spaCy), once the quotes are no longer held.
 
 Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a batch of one;
 ``analyze_html`` and ``analyze_url`` analyse the main text of a page.
@@ -18,12 +19,13 @@ Batch first: ``pipe`` streams texts (or ``(id, text)`` pairs); ``analyze`` is a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from propscope.claims.checkworthy import assemble_claims
+from propscope.claims.checkworthy import choose_claims, with_facts
 from propscope.claims.language import looks_english
 from propscope.claims.profile import build_profile, quoted_sentences
 from propscope.claims.quotes import Quote, QuoteIndex, find_quotes, speaker_of
@@ -33,7 +35,7 @@ from propscope.errors import Code, PropscopeError, Warn, warning
 from propscope.infer.threads import blas_single_thread
 from propscope.model import DEFAULT_MODEL_DIR, DocScores, Model, load_model, resolve_min_score
 from propscope.segment.sentences import split_sentences
-from propscope.types import Analysis, ModelInfo, Sentence, Span
+from propscope.types import Analysis, Claim, ModelInfo, Records, Span, sentence_records
 
 if TYPE_CHECKING:  # httpx (behind corpus.url) loads only when a URL is analysed
     from propscope.corpus.url import Fetched, FetchLimits
@@ -214,39 +216,78 @@ class Pipeline:
                     Warn.NOT_ENGLISH, "the text does not look English; the models are English-only"
                 )
             )
-        sentences = split_sentences(text)
-        scores = self.model.process(text, sentences, min_score=self.shown_from)
-        quotes = find_quotes(text, sentences)
-        spans = sorted(
-            _mark_quoted(scores.spans, quotes, text),
-            key=lambda s: (s.start, s.end, s.technique),
+        # Memory (issue 14): on a long text the analysis' records are most of what it holds
+        # beyond the text and the model, so they are held as columns (``types.Records``;
+        # ``_Offsets`` reads the sentences' as (start, end) pairs for the steps), each
+        # intermediate is dropped once its last reader is done (the pairs before the model
+        # runs, its score lists once read), and everything that needs the quotes (spans' and
+        # claims' voices, sentences' flags, the profile) is done before spaCy reads the claims,
+        # so the quotes are gone by then.
+        pairs = split_sentences(text)
+        starts, ends = array("q", (b for b, _ in pairs)), array("q", (e for _, e in pairs))
+        del pairs
+        offsets = _Offsets(starts, ends)
+        scores = self.model.process(text, offsets, min_score=self.shown_from)
+        found, claim_scores = scores.spans, scores.claim_scores
+        sentence_scores = array("d", scores.sentence_scores)
+        del scores
+        quotes = find_quotes(text, offsets)
+        spans = Records(
+            Span,
+            sorted(_mark_quoted(found, quotes, text), key=lambda s: (s.start, s.end, s.technique)),
         )
-        claims = assemble_claims(
-            text,
-            sentences,
-            scores.claim_scores,
-            self.claims_from,
-            quotes,
-            facts=self.facts,
-        )
-        in_quote = quoted_sentences(sentences, quotes)
-        scored = tuple(
-            Sentence(b, e, sc, q)
-            for (b, e), sc, q in zip(sentences, scores.sentence_scores, in_quote, strict=True)
-        )
+        del found
+        chosen = choose_claims(text, offsets, claim_scores, self.claims_from, quotes)
+        has_claims = claim_scores is not None
+        del claim_scores
+        in_quote = quoted_sentences(offsets, quotes)
+        sentences = sentence_records(starts, ends, sentence_scores, in_quote)
+        del in_quote
+        profile = build_profile(text, spans, sentences, chosen, quotes)
+        del quotes
+        claims = with_facts(text, chosen) if self.facts else Records(Claim, chosen)
+        del chosen
         return Analysis(
             text=text,
             model=self.model.info,
-            spans=tuple(spans),
-            claims=tuple(claims),
-            sentences=scored,
-            profile=build_profile(text, spans, scored, claims, quotes),
+            spans=spans,
+            claims=claims,
+            sentences=sentences,
+            profile=profile,
             warnings=tuple(warnings),
             id=doc_id,
             min_score=self.shown_from,
             operating_points=points,
-            claims_threshold=self.claims_from if scores.claim_scores is not None else None,
+            claims_threshold=self.claims_from if has_claims else None,
         )
+
+
+class _Offsets(Sequence[tuple[int, int]]):
+    """Sentence offsets as ``(start, end)`` pairs, made on demand from two arrays: what the
+    steps after the sentence splitter read, without a list of pairs held (about 130 bytes a
+    sentence)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, starts: array[int], ends: array[int]) -> None:
+        self._starts, self._ends = starts, ends
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(i, slice):
+            return list(zip(self._starts[i], self._ends[i], strict=True))
+        return (self._starts[i], self._ends[i])
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._starts, self._ends, strict=True)
 
 
 def _mark_quoted(spans: Iterable[Span], quotes: list[Quote], text: str) -> Iterator[Span]:

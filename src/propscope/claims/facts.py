@@ -95,7 +95,8 @@ import re
 import sys
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from propscope.claims._speech import find_attributions
@@ -126,6 +127,7 @@ NER_KIND = {
 }
 MAX_NLP_CHARS = 10_000  # longer regions go through the model in blocks, to bound memory
 BATCH_SIZE = 64
+PIECES_AT_ONCE = 16 * BATCH_SIZE  # pieces read in one spaCy memory zone
 # the NER component has its own embedding layer, so the shared tok2vec is not needed either
 _UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
@@ -414,24 +416,50 @@ def extract_facts(text: str, start: int = 0, end: int | None = None) -> list[Fac
 
 def extract_facts_batch(text: str, regions: Sequence[tuple[int, int]]) -> list[list[Fact]]:
     """:func:`extract_facts` for many regions of one text, running the model in batches."""
-    regions = [(max(0, a), min(len(text), b)) for a, b in regions]
-    pieces: list[tuple[int, int, int]] = []  # (region index, start, end)
-    for i, (a, b) in enumerate(regions):
-        for ba, bb in blocks(text[a:b], MAX_NLP_CHARS) if b > a else ():
-            pieces.append((i, a + ba, a + bb))
-    found: list[list[tuple[int, int, str]]] = [[] for _ in regions]
-    if pieces:
+    return list(iter_facts(text, regions))
+
+
+def iter_facts(text: str, regions: Sequence[tuple[int, int]]) -> Iterator[list[Fact]]:
+    """The facts of each region in turn (``extract_facts_batch``), each region's given as
+    soon as its text has been read, so the facts of a long text's regions need not be held
+    all at once."""
+    n = len(text)  # regions clipped to the text (those inside it kept as they are: memory)
+    regions = [r if r[0] >= 0 and r[1] <= n else (max(0, r[0]), min(n, r[1])) for r in regions]
+    pieces = (  # (region index, start, end), in order
+        (i, a + ba, a + bb)
+        for i, (a, b) in enumerate(regions)
+        for ba, bb in (blocks(text[a:b], MAX_NLP_CHARS) if b > a else ())
+    )
+    found: dict[int, list[tuple[int, int, str]]] = {}  # entities of regions not yet finished
+    titled: frozenset[str] | None = None  # the text's titled surnames, once a region has names
+
+    def facts_of(i: int) -> list[Fact]:
+        """The facts of region ``i`` (its pieces have all been read)."""
+        nonlocal titled
+        ents = found.pop(i, [])
+        if ents and titled is None:
+            titled = _titled_surnames(text)
+        return _facts(text, *regions[i], ents, titled or frozenset())
+
+    # PIECES_AT_ONCE pieces at a time (a multiple of BATCH_SIZE: the model's batches are the
+    # same as in one run over all of them), each in a memory zone of its own: spaCy keeps
+    # every new word it reads (its vocabulary and tokenizer cache) for the life of the process,
+    # and in a zone those are freed at its end (nothing of a Doc is kept: only offsets and
+    # labels), so a long text's words never pile up. Zones must not overlap: one at a time
+    # (spaCy holds the GIL for most of its work anyway), and none is open while this yields.
+    done = 0  # the regions before this one have been given
+    while chunk := list(islice(pieces, PIECES_AT_ONCE)):
         nlp = load_nlp()
-        # spaCy keeps every new word it reads (its vocabulary and tokenizer cache), for the
-        # life of the process: in a memory zone, those of these pieces are freed at its end
-        # (nothing of a Doc is kept: only offsets and labels). Zones must not overlap: one at a
-        # time (spaCy holds the GIL for most of its work anyway).
         with _ZONE, nlp.memory_zone():
-            docs = nlp.pipe((_for_model(text[a:b]) for _, a, b in pieces), batch_size=BATCH_SIZE)
-            for (i, a, _b), doc in zip(pieces, docs, strict=True):
-                found[i].extend(_entities(doc, a))
-    titled = _titled_surnames(text) if any(found) else frozenset()
-    return [_facts(text, a, b, found[i], titled) for i, (a, b) in enumerate(regions)]
+            docs = nlp.pipe((_for_model(text[a:b]) for _, a, b in chunk), batch_size=BATCH_SIZE)
+            for (i, a, _b), doc in zip(chunk, docs, strict=True):
+                found.setdefault(i, []).extend(_entities(doc, a))
+        upto = chunk[-1][0]  # the last piece's region may go on in the next chunk
+        for i in range(done, upto):
+            yield facts_of(i)
+        done = upto
+    for i in range(done, len(regions)):
+        yield facts_of(i)
 
 
 def _for_model(piece: str) -> str:

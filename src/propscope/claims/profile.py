@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, Protocol
 
@@ -70,31 +70,38 @@ def build_profile(
     voice_spans: dict[bool, list[Span]] = {False: [], True: []}
     for s in spans:
         voice_spans[s.quoted].append(s)
-    voice_sentences: dict[bool, list[Sentence]] = {False: [], True: []}
-    for sentence, q in zip(sentences, in_quote, strict=True):
-        voice_sentences[q].append(sentence)
     voice_claims = sum(1 for c in claims if c.quoted)
-    out = _figures(words, spans, sentences, len(claims))
+    out = _figures(words, spans, lambda: iter(sentences), len(claims))
+
+    def of_voice(quoted: bool) -> Callable[[], Iterator[Sentence]]:
+        # the voice's sentences, made again for each reader rather than held (memory: a
+        # long text's sentences are held compactly; issue 14)
+        return lambda: (x for x, q in zip(sentences, in_quote, strict=True) if q == quoted)
+
     out["author"] = _figures(
-        words - quoted_words,
-        voice_spans[False],
-        voice_sentences[False],
-        len(claims) - voice_claims,
+        words - quoted_words, voice_spans[False], of_voice(False), len(claims) - voice_claims
     )
-    out["quoted"] = _figures(quoted_words, voice_spans[True], voice_sentences[True], voice_claims)
+    out["quoted"] = _figures(quoted_words, voice_spans[True], of_voice(True), voice_claims)
     return out
 
 
 def _figures(
-    words: int, spans: Sequence[Span], sentences: Sequence[Sentence], n_claims: int
+    words: int,
+    spans: Sequence[Span],
+    sentences: Callable[[], Iterable[Sentence]],
+    n_claims: int,
 ) -> dict[str, Any]:
+    """The figures of one voice; ``sentences()`` gives its sentences (it is read twice)."""
     counts = Counter(s.technique for s in spans)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     per_1000 = round(len(spans) * 1000 / words, 2) if words else 0.0
-    with_technique = sentences_with_span(spans, ((x.start, x.end) for x in sentences))
-    n = len(sentences)
+    with_technique = sentences_with_span(spans, ((x.start, x.end) for x in sentences()))
+    n, total = 0, 0.0
+    for x in sentences():
+        n += 1
+        total += float(x.score)
     share = round(with_technique / n, 4) if n else 0.0
-    mean = round(sum(float(x.score) for x in sentences) / n, 4) if n else 0.0
+    mean = round(total / n, 4) if n else 0.0
     return {
         "words": words,
         "sentences": n,

@@ -61,7 +61,7 @@ _END_PUNCT = ".,;!?…"  # a " right after these closes, whatever follows ('"no.
 _FEET_INCHES = re.compile(r"""\d['’]\d{1,2}"\Z""")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A quotation ``[start, end)`` (without its quotation marks) and, when found, its speaker
     ``[speaker_start, speaker_end)``. ``kind`` is ``"quoted"`` or ``"reported"``."""

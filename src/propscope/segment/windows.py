@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,11 +58,11 @@ class StartIndex:
     sorted by start (sentences, decoded spans), O(log n + answer log answer) otherwise."""
 
     def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
-        starts = [s for s, _e in ranges]
+        starts = array("q", (s for s, _e in ranges))  # 8 bytes a range (a long text's sentences)
         self._order: list[int] | None = None  # None: the ranges come sorted by start
         if any(a > b for a, b in itertools.pairwise(starts)):
             self._order = sorted(range(len(starts)), key=starts.__getitem__)
-            starts = [starts[i] for i in self._order]
+            starts = array("q", (starts[i] for i in self._order))
         self._starts = starts
 
     def __call__(self, start: int, end: int) -> list[int]:
