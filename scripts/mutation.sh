@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the numeric path (infer/, decode/, segment/windows.py, detector.py, claims/checkworthy.py,
-# claims/profile.py, explain.py,
+# claims/profile.py, explain.py, types.py,
 # pipeline.py, evaluate.py, scoring.py) with mutmut 3; configuration in pyproject.toml
 # [tool.mutmut]. Prints the count of each outcome and the score (killed + timeout) / run.
 # Takes about half an hour on 2 cores; resumable (mutmut keeps its state in mutants/).

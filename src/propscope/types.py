@@ -206,10 +206,9 @@ class Records(Sequence[R]):
                 self._columns.append(array("i" if code == "s" else code))
         self._values: list[str | None] = []  # the distinct strings (and None) of "s" fields
         self._index: dict[str | None, int] = {}
-        self._facts: Records[Fact] | None = None
+        nested = any(code == "facts" for _n, code in self._layout)
+        self._facts: Records[Fact] | None = Records(Fact) if nested else None
         self._bounds = array("q", [0])  # facts of record k: self._facts[bounds[k]:bounds[k+1]]
-        if any(code == "facts" for _n, code in self._layout):
-            self._facts = Records(Fact)
         for item in items:
             self.append(item)
 
@@ -261,7 +260,7 @@ class Records(Sequence[R]):
             return tuple(self._record(k) for k in range(*i.indices(n)))
         if not -n <= i < n:
             raise IndexError(f"record index {i} out of range ({n} records)")
-        return self._record(i % n if n else i)
+        return self._record(i % n)
 
     def __iter__(self) -> Iterator[R]:
         return (self._record(k) for k in range(len(self)))
