@@ -13,6 +13,7 @@ folder has ``claims.onnx``, else from 0.3's head on the detector's hidden states
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -129,8 +130,9 @@ class DetectorModel:
     ) -> DocScores:
         cfg = self.cfg if min_score is None else replace(self.cfg, min_score=min_score)
         spans: list[Span] = []
-        sent_scores = [0.0] * len(sentences)
-        claims = [0.0] * len(sentences)
+        # one float a sentence, held as doubles (8 bytes, not 32: a long text has many)
+        sent_scores = array("d", bytes(8 * len(sentences)))
+        claims = array("d", bytes(8 * len(sentences)))
         starting = StartIndex(sentences)
         for scores in self.scorer.score_text(text):
             spans.extend(calibrate(self.candidates(scores, text), cfg))
@@ -144,10 +146,10 @@ class DetectorModel:
         if self.claims_model is not None:
             # a chunk of sentences at a time (each is scored alone): their texts, token ids and
             # pending calls never pile up for a long text
-            claims = []
+            claims = array("d")
             for k in range(0, len(sentences), CLAIMS_CHUNK):
                 chunk = sentences[k : k + CLAIMS_CHUNK]
-                claims += self.claims_model.probabilities([text[b:e] for b, e in chunk])
+                claims.extend(self.claims_model.probabilities([text[b:e] for b, e in chunk]))
         has_claims = self.claims_head is not None or self.claims_model is not None
         return DocScores(spans, sent_scores, claims if has_claims else None)
 

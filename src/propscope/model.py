@@ -23,8 +23,8 @@ DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
 @dataclass
 class DocScores:
     spans: list[Span]
-    sentence_scores: list[float]  # one per sentence given
-    claim_scores: list[float] | None  # one per sentence; None where the model has no claims head
+    sentence_scores: Sequence[float]  # one per sentence given
+    claim_scores: Sequence[float] | None  # one per sentence; None: the model has no claims head
 
 
 class Model(Protocol):

@@ -4,10 +4,11 @@ separately for the author's own voice and for quoted speech."""
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, Protocol
 
 from propscope.types import Claim, Sentence, Span
@@ -67,35 +68,37 @@ def build_profile(
     ranges = _merged(quotes)
     words, quoted_words = _words_starting_in(text, ranges)
     in_quote = _sentence_is_quoted(((s.start, s.end) for s in sentences), ranges)
-    voice_spans: dict[bool, list[Span]] = {False: [], True: []}
-    for s in spans:
-        voice_spans[s.quoted].append(s)
     voice_claims = sum(1 for c in claims if c.quoted)
-    out = _figures(words, spans, lambda: iter(sentences), len(claims))
+    out = _figures(words, lambda: iter(spans), lambda: iter(sentences), len(claims))
 
-    def of_voice(quoted: bool) -> Callable[[], Iterator[Sentence]]:
-        # the voice's sentences, made again for each reader rather than held (memory: a
-        # long text's sentences are held compactly; issue 14)
+    # each voice's spans and sentences are made again for each reader rather than held
+    # (memory: a long text's records are held compactly; issue 14)
+    def spans_of(quoted: bool) -> Callable[[], Iterator[Span]]:
+        return lambda: (s for s in spans if s.quoted == quoted)
+
+    def sentences_of(quoted: bool) -> Callable[[], Iterator[Sentence]]:
         return lambda: (x for x, q in zip(sentences, in_quote, strict=True) if q == quoted)
 
     out["author"] = _figures(
-        words - quoted_words, voice_spans[False], of_voice(False), len(claims) - voice_claims
+        words - quoted_words, spans_of(False), sentences_of(False), len(claims) - voice_claims
     )
-    out["quoted"] = _figures(quoted_words, voice_spans[True], of_voice(True), voice_claims)
+    out["quoted"] = _figures(quoted_words, spans_of(True), sentences_of(True), voice_claims)
     return out
 
 
 def _figures(
     words: int,
-    spans: Sequence[Span],
+    spans: Callable[[], Iterable[Span]],
     sentences: Callable[[], Iterable[Sentence]],
     n_claims: int,
 ) -> dict[str, Any]:
-    """The figures of one voice; ``sentences()`` gives its sentences (it is read three times)."""
-    counts = Counter(s.technique for s in spans)
+    """The figures of one voice; ``spans()`` and ``sentences()`` give its spans and sentences
+    (each is read more than once)."""
+    counts = Counter(s.technique for s in spans())
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    per_1000 = round(len(spans) * 1000 / words, 2) if words else 0.0
-    with_technique = sentences_with_span(spans, ((x.start, x.end) for x in sentences()))
+    n_spans = sum(counts.values())
+    per_1000 = round(n_spans * 1000 / words, 2) if words else 0.0
+    with_technique = sentences_with_span(spans(), ((x.start, x.end) for x in sentences()))
     n = sum(1 for _ in sentences())
     share = round(with_technique / n, 4) if n else 0.0
     mean = round(sum(float(x.score) for x in sentences()) / n, 4) if n else 0.0
@@ -117,47 +120,62 @@ def quoted_sentences(sentences: Iterable[tuple[int, int]], quotes: Iterable[_Ran
     return _sentence_is_quoted(sentences, _merged(quotes))
 
 
-def _merged(quotes: Iterable[_Range]) -> list[tuple[int, int]]:
+class _Ranges:
+    """Disjoint ranges [start, end), sorted, as arrays (8 bytes a number: a long text has
+    many quotes), with ``before[k]``: the characters the ranges [0, k) cover."""
+
+    __slots__ = ("before", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts, self.ends, self.before = array("q"), array("q"), array("q", [0])
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def _merged(quotes: Iterable[_Range]) -> _Ranges:
     """The union of the quotes' ranges [start, end) as disjoint, sorted ranges (touching
     ranges merged)."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted((q.start, q.end) for q in quotes):
-        if out and a <= out[-1][1]:
-            if b > out[-1][1]:
-                out[-1] = (out[-1][0], b)
+    given = quotes if isinstance(quotes, Sequence) else list(quotes)
+    pairs: Iterable[tuple[int, int]] = ((q.start, q.end) for q in given)
+    if any(a.start > b.start for a, b in pairwise(given)):  # (find_quotes sorts them)
+        pairs = sorted(pairs)
+    out = _Ranges()
+    starts, ends = out.starts, out.ends
+    for a, b in pairs:
+        if ends and a <= ends[-1]:
+            if b > ends[-1]:
+                ends[-1] = b
         else:
-            out.append((a, b))
+            starts.append(a)
+            ends.append(b)
+    out.before.extend(accumulate(b - a for a, b in zip(starts, ends, strict=True)))
     return out
 
 
-def _words_starting_in(text: str, ranges: list[tuple[int, int]]) -> tuple[int, int]:
+def _words_starting_in(text: str, ranges: _Ranges) -> tuple[int, int]:
     """How many words ``text`` has, and how many of them start inside one of ``ranges``
     (disjoint, sorted): one pass over the words with a pointer into the ranges."""
     if not ranges:
         return count_words(text), 0
     n = quoted = j = 0
-    last = len(ranges)
+    starts, ends, last = ranges.starts, ranges.ends, len(ranges)
     for m in _WORD.finditer(text):
         n += 1
         at = m.start()
-        while j < last and ranges[j][1] <= at:
+        while j < last and ends[j] <= at:
             j += 1
-        if j < last and ranges[j][0] <= at:
+        if j < last and starts[j] <= at:
             quoted += 1
     return n, quoted
 
 
-def _sentence_is_quoted(
-    sentences: Iterable[tuple[int, int]], ranges: list[tuple[int, int]]
-) -> list[bool]:
+def _sentence_is_quoted(sentences: Iterable[tuple[int, int]], ranges: _Ranges) -> list[bool]:
     """For each sentence [start, end), whether ``ranges`` (disjoint, sorted) cover more than
     half of its characters; O(log m) a sentence."""
     if not ranges:
         return [False for _ in sentences]
-    starts = [a for a, _ in ranges]
-    ends = [b for _, b in ranges]
-    # before[k]: the characters the ranges [0, k) cover
-    before = [0, *accumulate(b - a for a, b in ranges)]
+    starts, ends, before = ranges.starts, ranges.ends, ranges.before
 
     def covered_before(x: int) -> int:
         """Characters the ranges cover in [0, x)."""
@@ -169,13 +187,20 @@ def _sentence_is_quoted(
     return [2 * (covered_before(b) - covered_before(a)) > b - a for a, b in sentences]
 
 
-def sentences_with_span(spans: Sequence[Span], sentences: Iterable[tuple[int, int]]) -> int:
-    """How many sentences [start, end) at least one span overlaps; O((n + m) log m)."""
-    if not spans:
+def sentences_with_span(spans: Iterable[Span], sentences: Iterable[tuple[int, int]]) -> int:
+    """How many sentences [start, end) at least one span overlaps; O((n + m) log m). The
+    spans are read once (their offsets kept in arrays, not the spans)."""
+    starts, ends = array("q"), array("q")
+    for s in spans:
+        starts.append(s.start)
+        ends.append(s.end)
+    if not starts:
         return 0
-    ordered = sorted(spans, key=lambda s: s.start)
-    starts = [s.start for s in ordered]
-    max_end = list(accumulate((s.end for s in ordered), max))
+    if any(a > b for a, b in pairwise(starts)):
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        starts = array("q", (starts[i] for i in order))
+        ends = array("q", (ends[i] for i in order))
+    max_end = array("q", accumulate(ends, max))
     n = 0
     for start, end in sentences:
         k = bisect_left(starts, end)  # spans [0, k) start before the sentence ends

@@ -28,6 +28,7 @@ right before it (``Smith said: "..."``), within the paragraph.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -126,13 +127,16 @@ class QuoteIndex:
 
     def __init__(self, quotes: Iterable[Quote]) -> None:
         self._quotes = list(quotes)
-        self._order = sorted(range(len(self._quotes)), key=lambda i: self._quotes[i].start)
-        self._starts = [self._quotes[i].start for i in self._order]
+        # positions, starts and ends as arrays (8 bytes a number: a long text has many quotes)
+        order = sorted(range(len(self._quotes)), key=lambda i: self._quotes[i].start)
+        self._order = array("q", order)
+        del order
+        self._starts = array("q", (self._quotes[i].start for i in self._order))
         size = 1
         while size < len(self._order):
             size *= 2
         self._size = size
-        tree = [-1] * (2 * size)  # tree[size + k]: the end of the k-th quote by start
+        tree = array("q", [-1]) * (2 * size)  # tree[size + k]: the end of the k-th quote by start
         for k, i in enumerate(self._order):
             tree[size + k] = self._quotes[i].end
         for node in range(size - 1, 0, -1):
