@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,14 +158,51 @@ def check_schema(database: Database) -> str | None:
     return current
 
 
+MIGRATION_WAIT_S = 60.0  # how long to wait for another process migrating the same database
+
+
 def upgrade(database: Database) -> None:
-    """Create or migrate the schema to this version's head (Alembic)."""
+    """Create or migrate the schema to this version's head (Alembic). Where another process
+    is creating or migrating the same database at that moment (two runs started together on a
+    new database), its migration is waited for (``MIGRATION_WAIT_S`` at most) instead of
+    failing on its half-made tables."""
     from alembic import command
 
-    current = check_schema(database)
     cfg, script = _alembic()
-    if current == script.get_current_head():
+    head = script.get_current_head()
+    try:
+        current = check_schema(database)
+    except PropscopeError:
+        # tables without a revision: only propscope's own means a migration under way
+        if _only_propscope_tables(database) and _wait_for(database, head):
+            return
+        raise
+    if current == head:
         return
-    with database.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with database.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except SQLAlchemyError:
+        if not _wait_for(database, head):
+            raise
+
+
+def _only_propscope_tables(database: Database) -> bool:
+    from propscope.store.schema import metadata
+
+    tables = set(inspect(database.engine).get_table_names())
+    return bool(tables) and tables <= {*metadata.tables, "alembic_version"}
+
+
+def _wait_for(database: Database, head: str | None) -> bool:
+    """Whether the database's schema reaches ``head`` within ``MIGRATION_WAIT_S``."""
+    deadline = time.monotonic() + MIGRATION_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            if schema_revision(database) == head:
+                return True
+        except SQLAlchemyError:
+            pass  # (the other migration may hold the database for a moment)
+        time.sleep(0.1)
+    return False
