@@ -2,7 +2,8 @@
 
 A 5 MB text of real news (``unlabeled-news`` next to the repository; skipped where it is
 absent) is analysed by the shipped model in a fresh process: its peak memory stays under
-600 MB, and its time per character is no worse than twice that of its first 100,000
+400 MB (312 MB measured; a 50 MB file's must stay under 600 MB, and what grows with the text
+is held as columns), and its time per character is no worse than twice that of its first 100,000
 characters, measured in the same process. ``benchmarks/scaling.py`` draws the whole curve
 (10k to 50M characters).
 """
@@ -62,5 +63,5 @@ def test_five_megabytes_in_linear_time_and_bounded_memory() -> None:
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout.strip().splitlines()[-1])
     small, big = got["100000"], got["5000000"]
-    assert got["peak_mb"] < 600, got
+    assert got["peak_mb"] < 400, got
     assert big <= 2 * small, f"{big * 1e6:.1f} µs per character at 5M, {small * 1e6:.1f} at 100k"
