@@ -25,6 +25,16 @@ def _head() -> str | None:
     return store_db._alembic()[1].get_current_head()
 
 
+def _half_made(path: Path) -> str:
+    """A database with propscope's tables and no schema revision yet (another process's
+    migration under way), as a URL."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
 def test_a_migration_that_collides_with_another_waits_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -50,10 +60,7 @@ def test_a_migration_that_collides_with_another_waits_for_it(
 def test_half_made_tables_are_waited_for_until_their_revision_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'half.db'}"
-    engine = create_engine(url)
-    metadata.create_all(engine)  # another process's tables, its revision not yet written
-    engine.dispose()
+    url = _half_made(tmp_path / "half.db")
     monkeypatch.setattr(store_db, "MIGRATION_WAIT_S", 10.0)
 
     def finish() -> None:
@@ -79,10 +86,7 @@ def test_half_made_tables_are_waited_for_until_their_revision_is_written(
 def test_half_made_tables_that_stay_so_are_e050_after_the_wait(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'stuck.db'}"
-    engine = create_engine(url)
-    metadata.create_all(engine)
-    engine.dispose()
+    url = _half_made(tmp_path / "stuck.db")
     monkeypatch.setattr(store_db, "MIGRATION_WAIT_S", 0.3)
     with pytest.raises(PropscopeError) as err:
         open_database(url)
