@@ -103,3 +103,16 @@ def test_other_tables_are_e050_at_once(tmp_path: Path) -> None:
     with pytest.raises(PropscopeError) as err:
         open_database(url)
     assert err.value.code is Code.DATABASE and time.monotonic() - t0 < store_db.MIGRATION_WAIT_S
+
+
+def test_a_newer_schema_is_e051_at_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    open_database(url).close()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
+    engine.dispose()
+    t0 = time.monotonic()
+    with pytest.raises(PropscopeError) as err:
+        open_database(url)
+    assert err.value.code is Code.SCHEMA_TOO_NEW and time.monotonic() - t0 < 5

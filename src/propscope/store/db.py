@@ -172,9 +172,11 @@ def upgrade(database: Database) -> None:
     head = script.get_current_head()
     try:
         current = check_schema(database)
-    except PropscopeError:
-        # tables without a revision: only propscope's own means a migration under way
-        if _only_propscope_tables(database) and _wait_for(database, head):
+    except PropscopeError as exc:
+        # tables without a revision (E050): only propscope's own means a migration under way
+        # (a revision newer than this propscope, E051, is refused at once)
+        waited = exc.code is Code.DATABASE and _only_propscope_tables(database)
+        if waited and _wait_for(database, head):
             return
         raise
     if current == head:
