@@ -182,13 +182,13 @@ LAYOUTS: dict[type, tuple[tuple[str, str], ...]] = {
 
 class Records(Sequence[R]):
     """Frozen records of one type (``Span``, ``Fact``, ``Claim`` or ``Sentence``) held as
-    columns, each record made again when it is read: about 30 bytes a span and 80 a claim with
-    three facts, against some 200 and 600 as objects, which on a long text are most of what an
-    analysis holds beyond the text and the model (issue 14). A sequence like a tuple of the
-    records: indexing (a slice gives a tuple), iteration, ``len``, equality with a tuple or
-    ``Records`` of equal records, hashing, pickling (of the columns). Values read back equal
-    those given: ints and floats as Python numbers (a float as a double), bools, strings and
-    None as they were.
+    columns, each record made again when it is read: about 40 bytes a span and 80 a claim with
+    two facts (tests/test_types.py measures them), against some 200 and 500 as objects, which
+    on a long text are most of what an analysis holds beyond the text and the model (issue 14).
+    A sequence like a tuple of the records: indexing (a slice gives a tuple), iteration,
+    ``len``, equality with a tuple or ``Records`` of equal records, hashing, pickling (of the
+    columns). Values read back equal those given: ints and floats as Python numbers (a float
+    as a double), bools, strings and None as they were.
 
     ``Records(kind, items)`` reads the records one at a time (an iterator of them is never
     held); ``append`` adds one more."""

@@ -12,6 +12,7 @@ from propscope.segment.windows import (
     LINE_BREAKS,
     StartIndex,
     blocks,
+    start_order,
     starting_in,
     windows,
 )
@@ -88,3 +89,9 @@ def test_line_break_characters_are_those_of_splitlines() -> None:
     text = "a\nb\rc\r\nd\x85e\u2028f\u2029g\vh\fi\x1cj\x1dk\x1el"
     assert LINE.findall(text) == text.splitlines() == list("abcdefghijkl")
     assert "".join(LINE_BREAK.findall(text)) == "\n\r\r\n\x85\u2028\u2029\v\f\x1c\x1d\x1e"
+
+
+def test_start_order_sorts_only_what_is_out_of_order() -> None:
+    assert start_order([]) is None and start_order([3]) is None
+    assert start_order([1, 1, 2, 5]) is None  # in order (ties too): nothing sorted
+    assert start_order([5, 1, 3, 1]) == [1, 3, 2, 0]  # stable: equal starts keep their order

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, pairwise
 from typing import Any, Protocol
 
+from propscope.segment.windows import start_order
 from propscope.types import Claim, Sentence, Span
 
 TOP_N = 3
@@ -196,8 +197,8 @@ def sentences_with_span(spans: Iterable[Span], sentences: Iterable[tuple[int, in
         ends.append(s.end)
     if not starts:
         return 0
-    if any(a > b for a, b in pairwise(starts)):
-        order = sorted(range(len(starts)), key=starts.__getitem__)
+    order = start_order(starts)
+    if order is not None:
         starts = array("q", (starts[i] for i in order))
         ends = array("q", (ends[i] for i in order))
     max_end = array("q", accumulate(ends, max))

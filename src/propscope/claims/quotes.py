@@ -128,9 +128,9 @@ class QuoteIndex:
     def __init__(self, quotes: Iterable[Quote]) -> None:
         self._quotes = list(quotes)
         # positions, starts and ends as arrays (8 bytes a number: a long text has many quotes)
-        order = sorted(range(len(self._quotes)), key=lambda i: self._quotes[i].start)
-        self._order = array("q", order)
-        del order
+        self._order = array(
+            "q", sorted(range(len(self._quotes)), key=lambda i: self._quotes[i].start)
+        )
         self._starts = array("q", (self._quotes[i].start for i in self._order))
         size = 1
         while size < len(self._order):

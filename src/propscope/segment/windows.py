@@ -52,6 +52,14 @@ def starting_in(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> list
     return [i for i, (s, _e) in enumerate(ranges) if start <= s < end]
 
 
+def start_order(starts: Sequence[int]) -> list[int] | None:
+    """The positions of ``starts`` in increasing order (a stable sort), or None where they
+    are in order already (then nothing is sorted or copied)."""
+    if not any(a > b for a, b in itertools.pairwise(starts)):
+        return None
+    return sorted(range(len(starts)), key=starts.__getitem__)
+
+
 class StartIndex:
     """``starting_in`` over fixed ranges, by bisection on their starts (sorted once): the
     same indexes, in increasing order, in O(log n + answer) per query where the ranges come
@@ -59,9 +67,8 @@ class StartIndex:
 
     def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
         starts = array("q", (s for s, _e in ranges))  # 8 bytes a range (a long text's sentences)
-        self._order: list[int] | None = None  # None: the ranges come sorted by start
-        if any(a > b for a, b in itertools.pairwise(starts)):
-            self._order = sorted(range(len(starts)), key=starts.__getitem__)
+        self._order = start_order(starts)  # None: the ranges come sorted by start
+        if self._order is not None:
             starts = array("q", (starts[i] for i in self._order))
         self._starts = starts
 
