@@ -35,6 +35,14 @@ def _half_made(path: Path) -> str:
     return url
 
 
+def _execute(url: str, statement: str) -> None:
+    """Run one SQL statement on the database, as another program would."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
 def test_a_migration_that_collides_with_another_waits_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,10 +103,7 @@ def test_half_made_tables_that_stay_so_are_e050_after_the_wait(
 
 def test_other_tables_are_e050_at_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'other.db'}"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
-    engine.dispose()
+    _execute(url, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     t0 = time.monotonic()
     with pytest.raises(PropscopeError) as err:
         open_database(url)
@@ -108,10 +113,7 @@ def test_other_tables_are_e050_at_once(tmp_path: Path) -> None:
 def test_a_newer_schema_is_e051_at_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'newer.db'}"
     open_database(url).close()
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
-    engine.dispose()
+    _execute(url, "UPDATE alembic_version SET version_num = 'ffff'")
     t0 = time.monotonic()
     with pytest.raises(PropscopeError) as err:
         open_database(url)
